@@ -1,0 +1,27 @@
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError, ValidationError
+
+
+class LevelError(ValidationError):
+    pass
+
+
+class IDNumberError(ValidationError):
+    pass
+
+
+class DateRangeError(ValidationError):
+    pass
+
+
+class HouseholdError(ValidationError):
+    pass
+
+
+class SensitiveSearchError(AccessError):
+    pass
+
+
+class RosterError(UserError):
+    pass

@@ -1,0 +1,78 @@
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+from trytond.cache import Cache
+from trytond.model import ModelSQL, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+
+class UserArea(ModelSQL):
+    "User Area"
+    __name__ = 'res.user-civic.area'
+    user = fields.Many2One(
+        'res.user', "User", required=True, ondelete='CASCADE')
+    area = fields.Many2One(
+        'civic.area', "Area", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def create(cls, vlist):
+        records = super().create(vlist)
+        Pool().get('res.user')._get_civic_areas_cache.clear()
+        return records
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        Pool().get('res.user')._get_civic_areas_cache.clear()
+
+    @classmethod
+    def delete(cls, records):
+        super().delete(records)
+        Pool().get('res.user')._get_civic_areas_cache.clear()
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+    civic_areas = fields.Many2Many(
+        'res.user-civic.area', 'user', 'area', "Areas",
+        help="The areas the user works in: "
+        "the user sees the records of these areas and of all areas below.")
+    _get_civic_areas_cache = Cache(
+        __name__ + '.get_civic_areas', context=False)
+
+    @classmethod
+    def get_civic_areas(cls):
+        "Return the ids of the areas in the scope of the current user"
+        user_id = Transaction().user
+        areas = cls._get_civic_areas_cache.get(user_id)
+        if areas is None:
+            areas = tuple(a.id for a in cls(user_id).civic_areas)
+            cls._get_civic_areas_cache.set(user_id, areas)
+        return areas
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._get_civic_areas_cache.clear()
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.domain.help += (
+            '\n- "civic_areas" as the list of ids of the user\'s areas')
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        User = Pool().get('res.user')
+        key = super()._get_cache_key(model_names)
+        return (*key, User.get_civic_areas())
+
+    @classmethod
+    def _get_context(cls, model_name):
+        User = Pool().get('res.user')
+        context = super()._get_context(model_name)
+        context['civic_areas'] = list(User.get_civic_areas())
+        return context

@@ -1,0 +1,338 @@
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+import datetime as dt
+import io
+
+import xlsxwriter
+from sql import Cast, Literal, Union
+from sql.aggregate import Count
+
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .area import SubtreeTotals, percent
+
+FIGURES = [
+    'grid_count', 'target_households', 'households', 'household_coverage',
+    'residents', 'key_group_residents', 'leaders', 'visited_households',
+    'visit_coverage',
+    ]
+DIMENSIONS = [
+    ('level', "Grids per Level"),
+    ('role', "Appointments per Role"),
+    ('key_group', "Residents per Key Group"),
+    ]
+VISIT_DAYS = 365
+
+
+def statistic_areas_query():
+    "Areas that figures are kept for: the county, streets and communities"
+    pool = Pool()
+    Area = pool.get('civic.area')
+    Level = pool.get('civic.area.level')
+    area = Area.__table__()
+    level = Level.__table__()
+    return area, level, area.join(level, condition=area.level == level.id)
+
+
+class AreaFigures:
+    "All figures of a set of areas, each computed by one grouped query"
+
+    def __init__(self, area_ids):
+        self.area_ids = list(area_ids)
+        self.totals = SubtreeTotals(self.area_ids)
+
+    def compute(self):
+        pool = Pool()
+        Area = pool.get('civic.area')
+        Level = pool.get('civic.area.level')
+        Household = pool.get('civic.household')
+        Party = pool.get('party.party')
+        PartyKeyGroup = pool.get('party.party-civic.key.group')
+        Appointment = pool.get('civic.appointment')
+        Visit = pool.get('civic.visit')
+        area = Area.__table__()
+        level = Level.__table__()
+        household = Household.__table__()
+        party = Party.__table__()
+        party_key_group = PartyKeyGroup.__table__()
+        appointment = Appointment.__table__()
+        visit = Visit.__table__()
+        true = Literal(True)
+        one = Literal(1)
+
+        per_level = self.totals.of_keyed_query(
+            area.join(level, condition=area.level == level.id).select(
+                area.id, area.level, one,
+                where=(level.is_grid == true) & (area.active == true)))
+        households = self.totals.of_query(household.select(
+                household.area, Count(Literal('*')),
+                where=household.active == true,
+                group_by=[household.area]))
+        residents_join = party.join(household,
+            condition=party.household == household.id)
+        residents = self.totals.of_query(residents_join.select(
+                household.area, Count(Literal('*')),
+                where=(party.active == true) & (household.active == true),
+                group_by=[household.area]))
+        key_group_join = party_key_group.join(party,
+            condition=party_key_group.party == party.id
+            ).join(household, condition=party.household == household.id)
+        per_key_group = self.totals.of_keyed_query(key_group_join.select(
+                household.area, party_key_group.key_group,
+                Count(Literal('*')),
+                where=(party.active == true) & (household.active == true),
+                group_by=[household.area, party_key_group.key_group]))
+        key_group_residents = self.totals.of_query(key_group_join.select(
+                household.area, Count(party.id, distinct=True),
+                where=(party.active == true) & (household.active == true),
+                group_by=[household.area]))
+        per_role = self.totals.of_keyed_query(appointment.select(
+                appointment.area, appointment.role, Count(Literal('*')),
+                where=appointment.state == 'active',
+                group_by=[appointment.area, appointment.role]))
+        since = pool.get('ir.date').today() - dt.timedelta(days=VISIT_DAYS)
+        visited = self.totals.of_query(visit.join(household,
+                condition=visit.household == household.id).select(
+                household.area, Count(visit.household, distinct=True),
+                where=visit.date >= since,
+                group_by=[household.area]))
+
+        targets = {a.id: a.target_households or 0
+            for a in Area.browse(self.area_ids)}
+        figures = {}
+        for area_id in self.area_ids:
+            figures[area_id] = {
+                'grid_count': sum(v[area_id] for v in per_level.values()),
+                'target_households': targets[area_id],
+                'households': households[area_id],
+                'household_coverage': percent(
+                    households[area_id], targets[area_id]),
+                'residents': residents[area_id],
+                'key_group_residents': key_group_residents[area_id],
+                'leaders': sum(v[area_id] for v in per_role.values()),
+                'visited_households': visited[area_id],
+                'visit_coverage': percent(
+                    visited[area_id], households[area_id]),
+                'level': {k: v[area_id] for k, v in per_level.items()},
+                'role': {k: v[area_id] for k, v in per_role.items()},
+                'key_group': {
+                    k: v[area_id] for k, v in per_key_group.items()},
+                }
+        return figures
+
+
+class AreaStatistics(ModelSQL, ModelView):
+    "Area Statistics"
+    __name__ = 'civic.area.statistics'
+    area = fields.Many2One('civic.area', "Area")
+    parent = fields.Many2One('civic.area', "Parent Area")
+    level = fields.Many2One('civic.area.level', "Level")
+    grid_count = fields.Function(fields.Integer("Grids"), 'get_figures')
+    target_households = fields.Function(
+        fields.Integer("Target Households"), 'get_figures')
+    households = fields.Function(
+        fields.Integer("Households"), 'get_figures')
+    household_coverage = fields.Function(
+        fields.Numeric("Household Coverage (%)", digits=(5, 1)),
+        'get_figures')
+    residents = fields.Function(fields.Integer("Residents"), 'get_figures')
+    key_group_residents = fields.Function(
+        fields.Integer("Key-group Residents"), 'get_figures')
+    leaders = fields.Function(
+        fields.Integer("Active Appointments"), 'get_figures')
+    visited_households = fields.Function(
+        fields.Integer("Households Visited (12 months)"), 'get_figures')
+    visit_coverage = fields.Function(
+        fields.Numeric("Visit Coverage (%)", digits=(5, 1)), 'get_figures')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('area.path', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        area, level, query = statistic_areas_query()
+        return query.select(
+            area.id.as_('id'),
+            area.create_uid.as_('create_uid'),
+            area.create_date.as_('create_date'),
+            area.write_uid.as_('write_uid'),
+            area.write_date.as_('write_date'),
+            area.id.as_('area'),
+            area.parent.as_('parent'),
+            area.level.as_('level'),
+            where=(level.is_grid == Literal(False))
+            & (area.active == Literal(True)))
+
+    def get_rec_name(self, name):
+        return self.area.rec_name
+
+    @classmethod
+    def get_figures(cls, records, names):
+        figures = AreaFigures([r.id for r in records]).compute()
+        return {n: {i: f[n] for i, f in figures.items()} for n in names}
+
+
+class AreaBreakdown(ModelSQL, ModelView):
+    "Area Breakdown"
+    __name__ = 'civic.area.breakdown'
+    area = fields.Many2One('civic.area', "Area")
+    dimension = fields.Selection(DIMENSIONS, "Dimension")
+    item = fields.Char("Item")
+    item_id = fields.Integer("Item ID")
+    value = fields.Function(fields.Integer("Value"), 'get_value')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('area', 'ASC'), ('dimension', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        area, level, query = statistic_areas_query()
+        where = ((level.is_grid == Literal(False))
+            & (area.active == Literal(True)))
+        selects = []
+        for index, (dimension, model) in enumerate([
+                    ('level', 'civic.area.level'),
+                    ('role', 'civic.role'),
+                    ('key_group', 'civic.key.group'),
+                    ]):
+            item = pool.get(model).__table__()
+            item_where = where & (item.active == Literal(True))
+            if dimension == 'level':
+                item_where &= item.is_grid == Literal(True)
+            # One id per (area, dimension, item); items stay below 10,000.
+            selects.append(query.join(item, condition=Literal(True)).select(
+                    (Cast(area.id, 'BIGINT') * 100000 + index * 10000
+                        + item.id).as_('id'),
+                    area.create_uid.as_('create_uid'),
+                    area.create_date.as_('create_date'),
+                    area.write_uid.as_('write_uid'),
+                    area.write_date.as_('write_date'),
+                    area.id.as_('area'),
+                    Literal(dimension).as_('dimension'),
+                    item.name.as_('item'),
+                    item.id.as_('item_id'),
+                    where=item_where))
+        return Union(*selects, all_=True)
+
+    @classmethod
+    def get_value(cls, records, name):
+        figures = AreaFigures({r.area.id for r in records}).compute()
+        return {r.id: figures[r.area.id][r.dimension].get(r.item_id, 0)
+            for r in records}
+
+
+class ExportStart(ModelView):
+    "Export Area Statistics"
+    __name__ = 'civic.area.statistics.export.start'
+    area = fields.Many2One(
+        'civic.area', "Area", required=True,
+        domain=[('level.is_grid', '=', False)],
+        help="The figures of this area and of every street and community "
+        "below it are exported.")
+
+
+class ExportResult(ModelView):
+    "Export Area Statistics"
+    __name__ = 'civic.area.statistics.export.result'
+    file = fields.Binary("File", readonly=True, filename='filename')
+    filename = fields.Char("File Name", readonly=True)
+
+
+class Export(Wizard):
+    "Export Area Statistics"
+    __name__ = 'civic.area.statistics.export'
+    start = StateView(
+        'civic.area.statistics.export.start',
+        'civic_grid.statistics_export_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Export", 'export', 'tryton-ok', default=True),
+            ])
+    export = StateTransition()
+    result = StateView(
+        'civic.area.statistics.export.result',
+        'civic_grid.statistics_export_result_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def default_start(self, fields):
+        context = Transaction().context
+        if context.get('active_model') == 'civic.area.statistics':
+            return {'area': context.get('active_id')}
+        return {}
+
+    def transition_export(self):
+        self.result.file = statistics_workbook(self.start.area)
+        self.result.filename = f'{self.start.area.code}-statistics.xlsx'
+        return 'result'
+
+    def default_result(self, fields):
+        return {
+            'file': self.result.file,
+            'filename': self.result.filename,
+            }
+
+
+def statistics_workbook(root):
+    "Return the XLSX of the figures of root and the areas below it"
+    pool = Pool()
+    Area = pool.get('civic.area')
+    Statistics = pool.get('civic.area.statistics')
+    Level = pool.get('civic.area.level')
+    Role = pool.get('civic.role')
+    KeyGroup = pool.get('civic.key.group')
+    areas = Area.search([
+            ('parent', 'child_of', [root.id]),
+            ('level.is_grid', '=', False),
+            ], order=[('path', 'ASC')])
+    figures = AreaFigures([a.id for a in areas]).compute()
+
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {'in_memory': True})
+    bold = workbook.add_format({'bold': True})
+    figure_names = [(n, getattr(Statistics, n).string) for n in FIGURES]
+    sheet = workbook.add_worksheet(Statistics.__names__()['model'][:31])
+    write_rows(sheet, bold,
+        [Area.code.string, Area.name.string, Area.level.string]
+        + [s for _, s in figure_names],
+        ([a.code, a.name, a.level.name]
+            + [as_number(figures[a.id][n]) for n, _ in figure_names]
+            for a in areas))
+    for dimension, title in DIMENSIONS:
+        Model = {'level': Level, 'role': Role, 'key_group': KeyGroup}[
+            dimension]
+        domain = [('is_grid', '=', True)] if dimension == 'level' else []
+        items = Model.search(domain)
+        sheet = workbook.add_worksheet(
+            dict(dimension_labels())[dimension][:31])
+        write_rows(sheet, bold,
+            [Area.code.string, Area.name.string] + [i.name for i in items],
+            ([a.code, a.name]
+                + [figures[a.id][dimension].get(i.id, 0) for i in items]
+                for a in areas))
+    workbook.close()
+    return output.getvalue()
+
+
+def dimension_labels():
+    "The dimension labels in the user's language"
+    Breakdown = Pool().get('civic.area.breakdown')
+    return Breakdown.fields_get(['dimension'])['dimension']['selection']
+
+
+def as_number(value):
+    return float(value) if value is not None else None
+
+
+def write_rows(sheet, header_format, header, rows):
+    sheet.write_row(0, 0, header, header_format)
+    for row_number, row in enumerate(rows, 1):
+        sheet.write_row(row_number, 0, row)
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, len(header) - 1, 14)
