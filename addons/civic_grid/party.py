@@ -1,6 +1,6 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 from sql import Column, Null
-from stdnum import cn
+from stdnum.cn import ric
 from stdnum.exceptions import (
     InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength)
 
@@ -25,7 +25,7 @@ def id_number_problem(number):
     """Return the message id that says what is wrong with a Chinese resident
     ID number, or None when it is valid (GB 11643, ISO 7064 MOD 11-2)."""
     try:
-        cn.ric.validate(number)
+        ric.validate(number)
     except InvalidLength:
         return 'civic_grid.msg_id_number_length'
     except InvalidChecksum:
@@ -38,7 +38,7 @@ def id_number_problem(number):
 
 def id_number_facts(number):
     "Return (birth date, gender) read from a valid ID number"
-    birth_date = cn.ric.get_birth_date(number)
+    birth_date = ric.get_birth_date(number)
     gender = 'male' if int(number[16]) % 2 else 'female'
     return birth_date, gender
 

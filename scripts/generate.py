@@ -1,0 +1,412 @@
+#!/usr/bin/env python3
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+"""Fill a Civic Grid database with Chinese demo or scale data.
+
+Sizes: tiny (tests), demo (README command 1), seed (the largest district of
+the seeds: 10 streets, 80 communities, 16,178 grids, ~150,000 households,
+~400,000 residents, 14,906 appointments).  Everything goes through the ORM in
+batches, committed batch by batch, with progress printed."""
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+
+from stdnum.cn import ric
+
+SIZES = {
+    # streets, communities, big, medium, small, micro grids, households,
+    # residents, appointments
+    'tiny': dict(streets=1, communities=2, big=2, medium=2, small=4, micro=8,
+        households=40, residents=100, appointments=14),
+    'demo': dict(streets=3, communities=6, big=6, medium=12, small=24,
+        micro=48, households=150, residents=400, appointments=90),
+    'seed': dict(streets=10, communities=80, big=502, medium=1237,
+        small=3786, micro=10653, households=150000, residents=400000,
+        appointments=14906),
+    }
+BATCH = 2000
+
+SURNAMES = ('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭'
+    '曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦')
+GIVEN = ('伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰建国'
+    '建华志强海燕红梅淑珍德明文博思远雨欣子涵浩然佳怡俊杰晓东春梅国庆')
+STREET_NAMES = ['兰山', '银雀山', '金雀山', '柳青', '向阳', '沂河', '朝阳',
+    '解放路', '东城', '南坊', '北园', '西城']
+COMMUNITY_WORDS = ['和平', '幸福', '光明', '育才', '友谊', '新华', '民主', '团结',
+    '振兴', '文化', '康乐', '春晖', '惠民', '锦绣', '翠苑', '滨河']
+ROAD_WORDS = ['人民路', '沂蒙路', '解放路', '通达路', '金雀山路', '银雀山路',
+    '北京路', '上海路', '临西路', '平安路']
+# Region codes valid for every birth year (stdnum checks the years too)
+REGION_CODES = ['370100', '370200', '370300', '370400']
+PHONE_PREFIXES = ['130', '133', '135', '137', '138', '139', '150', '151',
+    '152', '158', '159', '177', '180', '186', '187', '189']
+
+
+def log(message):
+    print(time.strftime('%H:%M:%S'), message, flush=True)
+
+
+class Generator:
+
+    def __init__(self, size, seed=20261123):
+        self.size = SIZES[size]
+        self.size_name = size
+        self.random = random.Random(seed)
+        self.id_numbers = set()
+        self.phones = set()
+
+    # --- helpers -----------------------------------------------------
+    def name(self):
+        r = self.random
+        given = r.choice(GIVEN) + (r.choice(GIVEN) if r.random() < .7 else '')
+        return r.choice(SURNAMES) + given
+
+    def id_number(self, birth_date, male):
+        while True:
+            sequence = self.random.randrange(0, 999)
+            if (sequence % 2 == 1) != male:
+                sequence += 1 if sequence < 998 else -1
+            body = (self.random.choice(REGION_CODES)
+                + birth_date.strftime('%Y%m%d') + '%03d' % sequence)
+            number = body + ric.calc_check_digit(body + '0')
+            if number not in self.id_numbers:
+                self.id_numbers.add(number)
+                return number
+
+    def phone(self):
+        while True:
+            number = self.random.choice(PHONE_PREFIXES) + '%08d' % (
+                self.random.randrange(10 ** 8))
+            if number not in self.phones:
+                self.phones.add(number)
+                return number
+
+    def birth_date(self, head):
+        today = dt.date.today()
+        low, high = (25, 90) if head else (0, 95)
+        age_days = self.random.randrange(low * 365, high * 365)
+        return today - dt.timedelta(days=age_days)
+
+    @staticmethod
+    def spread(total, parents):
+        "Split total children as evenly as possible over parents"
+        base, extra = divmod(total, len(parents))
+        for index, parent in enumerate(parents):
+            yield parent, base + (1 if index < extra else 0)
+
+    def commit(self):
+        from trytond.transaction import Transaction
+        Transaction().commit()
+
+    def create_batched(self, Model, vlist, what):
+        records = []
+        started = time.perf_counter()
+        for i in range(0, len(vlist), BATCH):
+            records.extend(Model.create(vlist[i:i + BATCH]))
+            self.commit()
+            if len(vlist) > BATCH:
+                rate = len(records) / (time.perf_counter() - started)
+                log(f'  {what}: {len(records):,}/{len(vlist):,} '
+                    f'({rate:,.0f}/s)')
+        return records
+
+    # --- the district --------------------------------------------------
+    def run(self):
+        from trytond.pool import Pool
+        pool = Pool()
+        Area = pool.get('civic.area')
+        if Area.search([('code', '=', 'D01')], limit=1):
+            log('demo data already present: nothing to do')
+            return
+        started = time.perf_counter()
+        timings = {}
+        for step in ('areas', 'households', 'residents', 'appointments',
+                'visits'):
+            step_started = time.perf_counter()
+            getattr(self, 'make_' + step)()
+            timings[step] = time.perf_counter() - step_started
+            log(f'{step} done in {timings[step]:.1f} s')
+        total = time.perf_counter() - started
+        log(f'district generated in {total:.1f} s')
+        self.timings = timings
+        self.total = total
+        return timings
+
+    def make_areas(self):
+        from trytond.pool import Pool
+        pool = Pool()
+        Area = pool.get('civic.area')
+        ModelData = pool.get('ir.model.data')
+
+        def level(code):
+            return ModelData.get_id('civic_grid', 'level_' + code)
+        size = self.size
+        county, = Area.create([{
+                    'name': '沂州区', 'code': 'D01', 'level': level('county'),
+                    'phone': '0539-12345'}])
+        self.commit()
+        streets = Area.create([{
+                    'name': STREET_NAMES[i % len(STREET_NAMES)] + '街道'
+                    + ('' if i < len(STREET_NAMES) else str(i)),
+                    'code': 'D01S%02d' % (i + 1),
+                    'level': level('street'), 'parent': county.id,
+                    } for i in range(size['streets'])])
+        self.commit()
+        vlist = []
+        for street, count in self.spread(size['communities'], streets):
+            for i in range(count):
+                word = COMMUNITY_WORDS[(len(vlist)) % len(COMMUNITY_WORDS)]
+                vlist.append({
+                        'name': word + ('社区' if len(vlist) < 16
+                            else f'{len(vlist) // 16 + 1}社区'),
+                        'code': '%sC%02d' % (street.code, i + 1),
+                        'level': level('community'), 'parent': street.id,
+                        'phone': '0539-8%07d' % len(vlist),
+                        })
+        communities = self.create_batched(Area, vlist, 'communities')
+        households_per_micro = size['households'] / size['micro']
+        parents = communities
+        for code, label, suffix in (('big', '大网格', 'B'),
+                ('medium', '中网格', 'M'), ('small', '小网格', 'S'),
+                ('micro', '微网格', 'W')):
+            vlist = []
+            for parent, count in self.spread(size[code], parents):
+                for i in range(count):
+                    values = {
+                        'name': f'第{i + 1}{label}',
+                        'code': '%s%s%02d' % (parent.code, suffix, i + 1),
+                        'level': level(code + '_grid'), 'parent': parent.id,
+                        }
+                    if code == 'micro':
+                        values['target_households'] = round(
+                            households_per_micro)
+                    vlist.append(values)
+            parents = self.create_batched(Area, vlist, code + ' grids')
+        self.micro_grids = parents
+        self.communities = communities
+
+    def make_households(self):
+        from trytond.pool import Pool
+        pool = Pool()
+        Household = pool.get('civic.household')
+        Compound = pool.get('civic.compound')
+        Building = pool.get('civic.building')
+        Unit = pool.get('civic.building.unit')
+        size = self.size
+        buildings = {}
+        if self.size_name != 'seed':
+            # A compound per community, a building per micro grid, two units
+            compounds = Compound.create([{
+                        'name': c.name.replace('社区', '') + '花园',
+                        'area': c.id,
+                        'address': self.random.choice(ROAD_WORDS)
+                        + f'{self.random.randrange(1, 300)}号',
+                        } for c in self.communities])
+            by_community = {c.area.id: c for c in compounds}
+            vlist = []
+            for i, micro in enumerate(self.micro_grids):
+                community = micro.parent.parent.parent.parent
+                vlist.append({
+                        'name': f'{i % 20 + 1}号楼',
+                        'compound': by_community[community.id].id,
+                        'area': micro.id, 'floors': 6,
+                        'units': [('create', [
+                                    {'name': '1单元'}, {'name': '2单元'}])],
+                        })
+            for building in Building.create(vlist):
+                buildings[building.area.id] = building
+            self.commit()
+        vlist = []
+        number = 0
+        for micro, count in self.spread(size['households'], self.micro_grids):
+            building = buildings.get(micro.id)
+            units = list(building.units) if building else []
+            road = ROAD_WORDS[number % len(ROAD_WORDS)]
+            for i in range(count):
+                number += 1
+                unit = units[i % len(units)] if units else None
+                room = f'{i // 4 + 1}0{i % 4 + 1}'
+                vlist.append({
+                        'name': '',
+                        'code': 'H%07d' % number,
+                        'area': micro.id,
+                        'unit': unit.id if unit else None,
+                        'room': room,
+                        'address': (f'{building.rec_name}{unit.name}{room}室'
+                            if unit else f'{road}{number % 500 + 1}号{room}室'),
+                        })
+        self.household_values = vlist
+        self.households = []
+
+    def make_residents(self):
+        from trytond.pool import Pool
+        pool = Pool()
+        Household = pool.get('civic.household')
+        Party = pool.get('party.party')
+        KeyGroup = pool.get('civic.key.group')
+        key_groups = KeyGroup.search([])
+        size = self.size
+        members = [1] * len(self.household_values)
+        for index in range(size['residents'] - len(members)):
+            members[self.random.randrange(len(members))] += 1
+        started = time.perf_counter()
+        created = 0
+        # Households and their members go in together, batch by batch, so
+        # a household is named after its head.
+        for start in range(0, len(self.household_values), BATCH // 3):
+            household_vlist = self.household_values[start:start + BATCH // 3]
+            heads = []
+            for values in household_vlist:
+                heads.append(self.name())
+                values['name'] = heads[-1]
+            households = Household.create(household_vlist)
+            resident_vlist = []
+            for offset, household in enumerate(households):
+                for member in range(members[start + offset]):
+                    resident_vlist.append(self.resident(
+                            household, heads[offset] if member == 0 else None,
+                            member, key_groups))
+            Party.create(resident_vlist)
+            self.commit()
+            self.households.extend(households)
+            created += len(resident_vlist)
+            if created and (created % 20000 < len(resident_vlist)
+                    or start + BATCH // 3 >= len(self.household_values)):
+                rate = created / (time.perf_counter() - started)
+                log(f'  residents: {created:,}/{size["residents"]:,} '
+                    f'({rate:,.0f}/s)')
+        self.resident_count = created
+        self.resident_rate = created / (time.perf_counter() - started)
+
+    def resident(self, household, name, member, key_groups):
+        head = member == 0
+        relation = 'head' if head else self.random.choice(
+            ['spouse', 'child', 'child', 'parent', 'other'])
+        male = self.random.random() < .5
+        birth_date = self.birth_date(head or relation in {'spouse', 'parent'})
+        values = {
+            'name': name or self.name(),
+            'household': household.id,
+            'relation_to_head': relation,
+            'gender': 'male' if male else 'female',
+            'birth_date': birth_date,
+            'id_number': self.id_number(birth_date, male),
+            }
+        if birth_date.year < 2008:
+            values['resident_phone'] = self.phone()
+        if key_groups and self.random.random() < .06:
+            values['key_groups'] = [(
+                    'add', [self.random.choice(key_groups).id])]
+        return values
+
+    def make_appointments(self):
+        from trytond.pool import Pool
+        pool = Pool()
+        Area = pool.get('civic.area')
+        Appointment = pool.get('civic.appointment')
+        Party = pool.get('party.party')
+        ModelData = pool.get('ir.model.data')
+
+        def role(code):
+            return ModelData.get_id('civic_grid', 'role_' + code)
+        today = pool.get('ir.date').today()
+        # One resident per micro grid is enough to staff every level above
+        first_resident = {}
+        for sub in range(0, len(self.households), 10000):
+            for party in Party.search([
+                        ('household', 'in',
+                            [h.id for h in self.households[sub:sub + 10000]]),
+                        ('relation_to_head', '=', 'head'),
+                        ], order=[('id', 'ASC')]):
+                first_resident.setdefault(party.household.area.id, party)
+        plan = []
+        for micro in self.micro_grids:
+            plan.append((micro, role('micro_grid_leader')))
+        for small in Area.search([('level.code', '=', 'small_grid')]):
+            plan.append((small, role('grid_worker')))
+        for community in self.communities:
+            plan.append((community, role('chief_grid_leader')))
+        for medium in Area.search([('level.code', '=', 'medium_grid')]):
+            plan.append((medium, role('grid_leader')))
+        plan = plan[:self.size['appointments']]
+        micro_below = {}
+        for micro in self.micro_grids:
+            for ancestor in micro.path.strip('/').split('/'):
+                micro_below.setdefault(int(ancestor), micro.id)
+        vlist = []
+        for index, (area, role_id) in enumerate(plan):
+            party = first_resident.get(micro_below.get(area.id))
+            if party is None:
+                continue
+            start = today - dt.timedelta(days=self.random.randrange(0, 330))
+            vlist.append({
+                    'party': party.id, 'role': role_id, 'area': area.id,
+                    'start_date': start,
+                    'end_date': Appointment.term_end(start, 12),
+                    'nomination': ('self', 'residents', 'organisation')[
+                        index % 3],
+                    'phone': self.phone(),
+                    })
+        self.create_batched(Appointment, vlist, 'appointments')
+
+    def make_visits(self):
+        from trytond.pool import Pool
+        pool = Pool()
+        Campaign = pool.get('civic.visit.campaign')
+        Visit = pool.get('civic.visit')
+        today = pool.get('ir.date').today()
+        community = self.communities[0]
+        campaign, = Campaign.create([{
+                    'name': f'{community.name}敲门行动',
+                    'area': community.id,
+                    'start_date': today - dt.timedelta(days=30),
+                    'end_date': today + dt.timedelta(days=30),
+                    'description': '遍访辖区住户，了解困难和诉求。',
+                    }])
+        Campaign.open([campaign])
+        in_campaign = [h for h in self.households
+            if h.area.path.startswith(community.path)]
+        visited = in_campaign[:len(in_campaign) * 2 // 3]
+        others = self.random.sample(self.households,
+            min(len(self.households), len(self.households) // 10))
+        findings = ['家中老人身体健康，无特殊需求。', '反映楼道照明损坏，需要维修。',
+            '希望社区组织更多文化活动。', '低保政策咨询，已解答。',
+            '反映小区停车难。']
+        vlist = []
+        for i, household in enumerate(visited + others):
+            follow = self.random.random() < .2
+            vlist.append({
+                    'campaign': campaign.id if i < len(visited) else None,
+                    'household': household.id,
+                    'visitor': 1,
+                    'date': today - dt.timedelta(
+                        days=self.random.randrange(0, 30 if i < len(visited)
+                            else 300)),
+                    'findings': self.random.choice(findings),
+                    'needs_follow_up': follow,
+                    'follow_up': '转社区工作人员跟进。' if follow else None,
+                    })
+        self.create_batched(Visit, vlist, 'visits')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('-d', '--database', required=True)
+    parser.add_argument('-c', '--config', default=None)
+    parser.add_argument('--size', choices=SIZES, default='demo')
+    args = parser.parse_args()
+    if args.config:
+        os.environ['TRYTOND_CONFIG'] = args.config
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool.start()
+    pool = Pool(args.database)
+    pool.init()
+    with Transaction().start(args.database, 0, context={'language': 'zh_CN'}):
+        Generator(args.size).run()
+
+
+if __name__ == '__main__':
+    sys.exit(main())

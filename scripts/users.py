@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+"Create (or refresh) one demo user per role, speaking Chinese"
+import argparse
+import os
+import sys
+
+PASSWORD = 'civicgrid2026'
+# login, name, groups, scope (area code or None), sensitive data
+USERS = [
+    ('civic_admin', '网格治理管理员', ['group_civic_admin'], None, True),
+    ('street', '街道工作人员（兰山街道）', ['group_civic_street'], 'D01S01', True),
+    ('community', '社区工作人员（和平社区）', ['group_civic_community'],
+        'D01S01C01', False),
+    ('gridworker', '网格员（第1小网格）', ['group_civic_grid_worker'],
+        'D01S01C01B01M01S01', False),
+    ('merchant', '积分超市商户', ['group_civic_merchant'], None, False),
+    ('property', '物业企业', ['group_civic_property'], None, False),
+    ('station', '驿站管理员', ['group_civic_station'], None, False),
+    ]
+
+
+def ensure_users(password=PASSWORD):
+    from trytond.pool import Pool
+    pool = Pool()
+    User = pool.get('res.user')
+    Area = pool.get('civic.area')
+    Lang = pool.get('ir.lang')
+    ModelData = pool.get('ir.model.data')
+    zh_cn, = Lang.search([('code', '=', 'zh_CN')])
+    if not zh_cn.translatable:
+        Lang.write([zh_cn], {'translatable': True})
+    users = []
+    for login, name, groups, scope, sensitive in USERS:
+        group_ids = [ModelData.get_id('civic_grid', g) for g in groups]
+        if sensitive:
+            group_ids.append(
+                ModelData.get_id('civic_grid', 'group_civic_sensitive'))
+        areas = Area.search([('code', '=', scope)]) if scope else []
+        values = {
+            'name': name,
+            'language': zh_cn.id,
+            'groups': [('add', group_ids)],
+            'civic_areas': [('add', [a.id for a in areas])],
+            'password': password,
+            }
+        user = User.search([('login', '=', login)])
+        if user:
+            User.write(user, values)
+        else:
+            user = User.create([{'login': login, **values}])
+        users.append((login, name, scope))
+    admin, = User.search([('login', '=', 'admin')])
+    User.write([admin], {'language': zh_cn.id})
+    return users
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('-d', '--database', required=True)
+    parser.add_argument('-c', '--config', default=None)
+    parser.add_argument('--password', default=PASSWORD)
+    args = parser.parse_args()
+    if args.config:
+        os.environ['TRYTOND_CONFIG'] = args.config
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool.start()
+    Pool(args.database).init()
+    with Transaction().start(args.database, 0) as transaction:
+        users = ensure_users(args.password)
+        transaction.commit()
+    print('Demo users (password: %s):' % args.password)
+    for login, name, scope in users:
+        print(f'  {login:<12} {name}' + (f'  [{scope}]' if scope else ''))
+
+
+if __name__ == '__main__':
+    sys.exit(main())
