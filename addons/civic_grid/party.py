@@ -14,6 +14,7 @@ from trytond.transaction import Transaction
 
 from .exceptions import IDNumberError, SensitiveSearchError
 
+IN_MAX = 1000
 GENDERS = [
     (None, ""),
     ('male', "Male"),
@@ -165,7 +166,7 @@ class Party(metaclass=PoolMeta):
         table = cls.__table__()
         column = Column(table, name + '_full')
         values = {}
-        for sub_ids in grouped_slice([p.id for p in parties]):
+        for sub_ids in grouped_slice([p.id for p in parties], IN_MAX):
             cursor.execute(*table.select(
                     table.id, column, where=table.id.in_(list(sub_ids))))
             values.update(cursor)
@@ -181,7 +182,7 @@ class Party(metaclass=PoolMeta):
             cls.check_id_number(parties, value)
         cursor = Transaction().connection.cursor()
         table = cls.__table__()
-        for sub_ids in grouped_slice([p.id for p in parties]):
+        for sub_ids in grouped_slice([p.id for p in parties], IN_MAX):
             cursor.execute(*table.update(
                     [Column(table, name + '_full')], [value],
                     where=table.id.in_(list(sub_ids))))
@@ -218,7 +219,7 @@ class Party(metaclass=PoolMeta):
         column = Column(table, 'id_number_full')
         cursor = Transaction().connection.cursor()
         found = set()
-        for sub_numbers in grouped_slice(list(numbers)):
+        for sub_numbers in grouped_slice(list(numbers), IN_MAX):
             cursor.execute(*table.select(
                     column, where=column.in_(list(sub_numbers))))
             found.update(n for n, in cursor)
