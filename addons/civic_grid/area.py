@@ -154,7 +154,7 @@ class Area(DeactivableMixin, tree(), ModelSQL, ModelView):
         totals = SubtreeTotals(ids)
         result = {}
         households = totals.of_query(household.select(
-                household.area, Count(Literal('*')),
+                household.area, Count(household.id),
                 where=household.active == Literal(True),
                 group_by=[household.area]))
         if 'households' in names:
@@ -162,7 +162,7 @@ class Area(DeactivableMixin, tree(), ModelSQL, ModelView):
         if 'residents' in names:
             residents = totals.of_query(party.join(household,
                     condition=party.household == household.id
-                    ).select(household.area, Count(Literal('*')),
+                    ).select(household.area, Count(party.id),
                     where=party.active == Literal(True),
                     group_by=[household.area]))
             result['residents'] = {i: residents[i] for i in ids}

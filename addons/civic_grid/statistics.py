@@ -60,20 +60,20 @@ class AreaFigures:
         appointment = Appointment.__table__()
         visit = Visit.__table__()
         true = Literal(True)
-        one = Literal(1)
 
         per_level = self.totals.of_keyed_query(
             area.join(level, condition=area.level == level.id).select(
-                area.id, area.level, one,
-                where=(level.is_grid == true) & (area.active == true)))
+                area.id, area.level, Count(area.id),
+                where=(level.is_grid == true) & (area.active == true),
+                group_by=[area.id, area.level]))
         households = self.totals.of_query(household.select(
-                household.area, Count(Literal('*')),
+                household.area, Count(household.id),
                 where=household.active == true,
                 group_by=[household.area]))
         residents_join = party.join(household,
             condition=party.household == household.id)
         residents = self.totals.of_query(residents_join.select(
-                household.area, Count(Literal('*')),
+                household.area, Count(party.id),
                 where=(party.active == true) & (household.active == true),
                 group_by=[household.area]))
         key_group_join = party_key_group.join(party,
@@ -81,7 +81,7 @@ class AreaFigures:
             ).join(household, condition=party.household == household.id)
         per_key_group = self.totals.of_keyed_query(key_group_join.select(
                 household.area, party_key_group.key_group,
-                Count(Literal('*')),
+                Count(party_key_group.id),
                 where=(party.active == true) & (household.active == true),
                 group_by=[household.area, party_key_group.key_group]))
         key_group_residents = self.totals.of_query(key_group_join.select(
@@ -89,7 +89,7 @@ class AreaFigures:
                 where=(party.active == true) & (household.active == true),
                 group_by=[household.area]))
         per_role = self.totals.of_keyed_query(appointment.select(
-                appointment.area, appointment.role, Count(Literal('*')),
+                appointment.area, appointment.role, Count(appointment.id),
                 where=appointment.state == 'active',
                 group_by=[appointment.area, appointment.role]))
         since = pool.get('ir.date').today() - dt.timedelta(days=VISIT_DAYS)
