@@ -56,6 +56,7 @@ class Generator:
         self.random = random.Random(seed)
         self.id_numbers = set()
         self.phones = set()
+        self.resident_number = 0
 
     # --- helpers -----------------------------------------------------
     def name(self):
@@ -286,7 +287,11 @@ class Generator:
             ['spouse', 'child', 'child', 'parent', 'other'])
         male = self.random.random() < .5
         birth_date = self.birth_date(head or relation in {'spouse', 'parent'})
+        self.resident_number += 1
         values = {
+            # Resident numbers given here spare a sequence call per person
+            'code': 'R%07d' % self.resident_number,
+            'lang': None,
             'name': name or self.name(),
             'household': household.id,
             'relation_to_head': relation,

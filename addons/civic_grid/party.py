@@ -1,8 +1,9 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+import datetime as dt
+
 from sql import Column, Null
 from stdnum.cn import ric
-from stdnum.exceptions import (
-    InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength)
+from stdnum.exceptions import ValidationError
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -15,6 +16,7 @@ from trytond.transaction import Transaction
 from .exceptions import IDNumberError, SensitiveSearchError
 
 IN_MAX = 1000
+MIN_BIRTH_DATE = dt.date(1880, 1, 1)
 GENDERS = [
     (None, ""),
     ('male', "Male"),
@@ -24,17 +26,24 @@ GENDERS = [
 
 def id_number_problem(number):
     """Return the message id that says what is wrong with a Chinese resident
-    ID number, or None when it is valid (GB 11643, ISO 7064 MOD 11-2)."""
-    try:
-        ric.validate(number)
-    except InvalidLength:
+    ID number, or None when it is valid (GB 11643: 17 digits, the birth date
+    at 7-14, and an ISO 7064 MOD 11-2 check character).
+
+    The region code is not checked against a list: cards keep the code of
+    the place that issued them, which lists of current codes reject."""
+    if len(number) != 18:
         return 'civic_grid.msg_id_number_length'
-    except InvalidChecksum:
-        return 'civic_grid.msg_id_number_checksum'
-    except InvalidComponent:
-        return 'civic_grid.msg_id_number_birth_date'
-    except InvalidFormat:
+    if not number[:17].isdigit() or not (
+            number[17].isdigit() or number[17] == 'X'):
         return 'civic_grid.msg_id_number_format'
+    if ric.calc_check_digit(number) != number[17]:
+        return 'civic_grid.msg_id_number_checksum'
+    try:
+        birth_date = ric.get_birth_date(number)
+    except ValidationError:
+        return 'civic_grid.msg_id_number_birth_date'
+    if not (MIN_BIRTH_DATE <= birth_date <= dt.date.today()):
+        return 'civic_grid.msg_id_number_birth_date'
 
 
 def id_number_facts(number):
@@ -176,16 +185,43 @@ class Party(metaclass=PoolMeta):
         return values
 
     @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and values.get('code'):
+            # Insert the columns derived from the code with the row, so that
+            # residents created in bulk cost no second write each
+            values.update(cls(code=values['code']).compute_fields({'code'}))
+        return values
+
+    def compute_fields(self, field_names=None):
+        values = super().compute_fields(field_names=field_names)
+        return {n: v for n, v in values.items()
+            if getattr(self, n, None) != v}
+
+    @classmethod
+    def _multivalue_setter(cls, records, name, value):
+        # Storing "no language" for a party that has none stored would only
+        # hide the configured default that reading falls back to.
+        if name == 'lang' and value is None:
+            records = [r for r in records if r.langs]
+        if records:
+            super()._multivalue_setter(records, name, value)
+
+    @classmethod
+    def create(cls, vlist):
+        # The full values are stored for the whole batch at once
+        vlist = [v.copy() for v in vlist]
+        sensitive = [{n: cls.clean_sensitive(n, values.pop(n))
+                for n in cls._sensitive_masks if n in values}
+            for values in vlist]
+        parties = super().create(vlist)
+        cls.store_sensitive(list(zip(parties, sensitive)))
+        return parties
+
+    @classmethod
     def set_sensitive(cls, parties, name, value):
         value = cls.clean_sensitive(name, value)
-        if name == 'id_number' and value:
-            cls.check_id_number(parties, value)
-        cursor = Transaction().connection.cursor()
-        table = cls.__table__()
-        for sub_ids in grouped_slice([p.id for p in parties], IN_MAX):
-            cursor.execute(*table.update(
-                    [Column(table, name + '_full')], [value],
-                    where=table.id.in_(list(sub_ids))))
+        cls.store_sensitive([(p, {name: value}) for p in parties])
 
     @classmethod
     def clean_sensitive(cls, name, value):
@@ -195,22 +231,46 @@ class Party(metaclass=PoolMeta):
         return value.upper() if name == 'id_number' else value
 
     @classmethod
-    def check_id_number(cls, parties, number):
-        party_names = ', '.join(p.rec_name for p in parties[:3])
-        problem = id_number_problem(number)
-        if problem:
-            raise IDNumberError(gettext(
-                    problem, number=number, party=party_names))
+    def store_sensitive(cls, pairs):
+        "Check and store the full values of [(party, {field name: value})]"
+        pairs = [(p, v) for p, v in pairs if v]
+        cls.check_id_numbers(
+            [(p, v['id_number']) for p, v in pairs if v.get('id_number')])
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.id,
-                where=(Column(table, 'id_number_full') == number)
-                & ~table.id.in_([p.id for p in parties]),
-                limit=1))
-        if len(parties) > 1 or cursor.fetchone():
-            raise IDNumberError(gettext(
-                    'civic_grid.msg_id_number_unique',
-                    number=number, party=party_names))
+        for name in cls._sensitive_masks:
+            rows = [(v[name], p.id) for p, v in pairs if name in v]
+            if rows:
+                query, _ = tuple(table.update(
+                        [Column(table, name + '_full')], [None],
+                        where=table.id == 0))
+                cursor.executemany(query, rows)
+
+    @classmethod
+    def check_id_numbers(cls, pairs):
+        "Check [(party, ID number)]: valid, and each registered once"
+        owners = {}
+        for party, number in pairs:
+            problem = id_number_problem(number)
+            if problem:
+                raise IDNumberError(gettext(
+                        problem, number=number, party=party.rec_name))
+            if owners.setdefault(number, party) != party:
+                cls.raise_registered(number, party)
+        table = cls.__table__()
+        column = Column(table, 'id_number_full')
+        cursor = Transaction().connection.cursor()
+        for sub_numbers in grouped_slice(list(owners), IN_MAX):
+            cursor.execute(*table.select(table.id, column,
+                    where=column.in_(list(sub_numbers))))
+            for party_id, number in cursor:
+                if party_id != owners[number].id:
+                    cls.raise_registered(number, owners[number])
+
+    @classmethod
+    def raise_registered(cls, number, party):
+        raise IDNumberError(gettext('civic_grid.msg_id_number_unique',
+                number=number, party=party.rec_name))
 
     @classmethod
     def registered_id_numbers(cls, numbers):

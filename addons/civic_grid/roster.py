@@ -302,7 +302,7 @@ class Export(Wizard):
         return {}
 
     def transition_export(self):
-        self.result.file = roster_workbook(self.start.area)
+        self.result.file = roster_workbook([self.start.area])
         self.result.filename = f'{self.start.area.code}-roster.xlsx'
         return 'result'
 
@@ -310,8 +310,8 @@ class Export(Wizard):
         return {'file': self.result.file, 'filename': self.result.filename}
 
 
-def roster_workbook(area, batch_size=5000):
-    """Return the XLSX roster of the residents below area, in the import
+def roster_workbook(areas, batch_size=5000):
+    """Return the XLSX roster of the residents below the areas, in the import
     layout; ID and phone numbers are masked for users who may not see them.
     Rows are streamed (constant memory) so that large districts fit."""
     pool = Pool()
@@ -324,7 +324,7 @@ def roster_workbook(area, batch_size=5000):
     sheet.write_row(0, 0, [names[1] for names in COLUMNS.values()], bold)
     relations = dict(Party.fields_get(
             ['relation_to_head'])['relation_to_head']['selection'])
-    domain = [('household.area', 'child_of', [area.id], 'parent')]
+    domain = [('household.area', 'child_of', [a.id for a in areas], 'parent')]
     ids = [p.id for p in Party.search(domain, order=[
                 ('household', 'ASC'), ('id', 'ASC')])]
     row_number = 1
