@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import subprocess
 import sys
 import time
 
@@ -50,13 +51,23 @@ def log(message):
 
 class Generator:
 
-    def __init__(self, size, seed=20261123):
+    def __init__(self, size, seed=20261123, commit=True, part=0, parts=1):
         self.size = SIZES[size]
+        self.commit_batches = commit
         self.size_name = size
-        self.random = random.Random(seed)
+        # Parts run in parallel processes: each draws ID numbers, phone
+        # numbers and resident numbers from its own range, so none collide
+        self.part, self.parts = part, parts
+        self.region_codes = REGION_CODES[part::parts]
+        self.phone_prefixes = PHONE_PREFIXES[part::parts]
+        self.random = random.Random(seed + part)
         self.id_numbers = set()
         self.phones = set()
-        self.resident_number = 0
+        self.resident_number = part * 10 ** 7
+
+    @property
+    def part_label(self):
+        return f' (part {self.part + 1}/{self.parts})' if self.parts > 1 else ''
 
     # --- helpers -----------------------------------------------------
     def name(self):
@@ -69,7 +80,7 @@ class Generator:
             sequence = self.random.randrange(0, 999)
             if (sequence % 2 == 1) != male:
                 sequence += 1 if sequence < 998 else -1
-            body = (self.random.choice(REGION_CODES)
+            body = (self.random.choice(self.region_codes)
                 + birth_date.strftime('%Y%m%d') + '%03d' % sequence)
             number = body + ric.calc_check_digit(body + '0')
             if number not in self.id_numbers:
@@ -78,7 +89,7 @@ class Generator:
 
     def phone(self):
         while True:
-            number = self.random.choice(PHONE_PREFIXES) + '%08d' % (
+            number = self.random.choice(self.phone_prefixes) + '%08d' % (
                 self.random.randrange(10 ** 8))
             if number not in self.phones:
                 self.phones.add(number)
@@ -99,7 +110,8 @@ class Generator:
 
     def commit(self):
         from trytond.transaction import Transaction
-        Transaction().commit()
+        if self.commit_batches:
+            Transaction().commit()
 
     def create_batched(self, Model, vlist, what):
         records = []
@@ -114,7 +126,7 @@ class Generator:
         return records
 
     # --- the district --------------------------------------------------
-    def run(self):
+    def run(self, jobs=1, command=()):
         from trytond.pool import Pool
         pool = Pool()
         Area = pool.get('civic.area')
@@ -126,7 +138,10 @@ class Generator:
         for step in ('areas', 'households', 'residents', 'appointments',
                 'visits'):
             step_started = time.perf_counter()
-            getattr(self, 'make_' + step)()
+            if step == 'residents' and jobs > 1:
+                self.make_residents_in_parallel(jobs, command)
+            else:
+                getattr(self, 'make_' + step)()
             timings[step] = time.perf_counter() - step_started
             log(f'{step} done in {timings[step]:.1f} s')
         total = time.perf_counter() - started
@@ -187,38 +202,41 @@ class Generator:
             parents = self.create_batched(Area, vlist, code + ' grids')
         self.micro_grids = parents
         self.communities = communities
+        if self.size_name != 'seed':
+            self.make_buildings()
 
-    def make_households(self):
+    def make_buildings(self):
+        "A compound per community, a building per micro grid, two units each"
         from trytond.pool import Pool
         pool = Pool()
-        Household = pool.get('civic.household')
         Compound = pool.get('civic.compound')
         Building = pool.get('civic.building')
-        Unit = pool.get('civic.building.unit')
+        compounds = Compound.create([{
+                    'name': c.name.replace('社区', '') + '花园',
+                    'area': c.id,
+                    'address': self.random.choice(ROAD_WORDS)
+                    + f'{self.random.randrange(1, 300)}号',
+                    } for c in self.communities])
+        by_community = {c.area.id: c for c in compounds}
+        vlist = []
+        for i, micro in enumerate(self.micro_grids):
+            community = micro.parent.parent.parent.parent
+            vlist.append({
+                    'name': f'{i % 20 + 1}号楼',
+                    'compound': by_community[community.id].id,
+                    'area': micro.id, 'floors': 6,
+                    'units': [('create', [
+                                {'name': '1单元'}, {'name': '2单元'}])],
+                    })
+        Building.create(vlist)
+        self.commit()
+
+    def make_households(self):
+        "Plan the households (they are created with their members)"
+        from trytond.pool import Pool
+        Building = Pool().get('civic.building')
         size = self.size
-        buildings = {}
-        if self.size_name != 'seed':
-            # A compound per community, a building per micro grid, two units
-            compounds = Compound.create([{
-                        'name': c.name.replace('社区', '') + '花园',
-                        'area': c.id,
-                        'address': self.random.choice(ROAD_WORDS)
-                        + f'{self.random.randrange(1, 300)}号',
-                        } for c in self.communities])
-            by_community = {c.area.id: c for c in compounds}
-            vlist = []
-            for i, micro in enumerate(self.micro_grids):
-                community = micro.parent.parent.parent.parent
-                vlist.append({
-                        'name': f'{i % 20 + 1}号楼',
-                        'compound': by_community[community.id].id,
-                        'area': micro.id, 'floors': 6,
-                        'units': [('create', [
-                                    {'name': '1单元'}, {'name': '2单元'}])],
-                        })
-            for building in Building.create(vlist):
-                buildings[building.area.id] = building
-            self.commit()
+        buildings = {b.area.id: b for b in Building.search([])}
         vlist = []
         number = 0
         for micro, count in self.spread(size['households'], self.micro_grids):
@@ -241,6 +259,38 @@ class Generator:
         self.household_values = vlist
         self.households = []
 
+    def run_part(self):
+        "Create this part's slice of the households and their members"
+        from trytond.pool import Pool
+        Area = Pool().get('civic.area')
+        self.micro_grids = Area.search(
+            [('level.code', '=', 'micro_grid')], order=[('id', 'ASC')])
+        self.communities = Area.search(
+            [('level.code', '=', 'community')], order=[('id', 'ASC')])
+        self.make_households()
+        total = len(self.household_values)
+        start = total * self.part // self.parts
+        end = total * (self.part + 1) // self.parts
+        self.household_values = self.household_values[start:end]
+        residents = self.size['residents']
+        self.part_residents = (residents * end // total
+            - residents * start // total)
+        self.make_residents()
+
+    def make_residents_in_parallel(self, jobs, command):
+        from trytond.pool import Pool
+        Household = Pool().get('civic.household')
+        started = time.perf_counter()
+        processes = [subprocess.Popen([*command, '--part', str(part),
+                    '--parts', str(jobs)]) for part in range(jobs)]
+        if any(p.wait() for p in processes):
+            raise RuntimeError('a generator part failed')
+        self.commit()  # a new snapshot, which sees what the parts created
+        self.households = Household.search([], order=[('id', 'ASC')])
+        rate = self.size['residents'] / (time.perf_counter() - started)
+        log(f'  residents: {self.size["residents"]:,}/'
+            f'{self.size["residents"]:,} ({rate:,.0f}/s, {jobs} processes)')
+
     def make_residents(self):
         from trytond.pool import Pool
         pool = Pool()
@@ -249,8 +299,9 @@ class Generator:
         KeyGroup = pool.get('civic.key.group')
         key_groups = KeyGroup.search([])
         size = self.size
+        wanted = getattr(self, 'part_residents', size['residents'])
         members = [1] * len(self.household_values)
-        for index in range(size['residents'] - len(members)):
+        for index in range(wanted - len(members)):
             members[self.random.randrange(len(members))] += 1
         started = time.perf_counter()
         created = 0
@@ -276,7 +327,7 @@ class Generator:
             if created and (created % 20000 < len(resident_vlist)
                     or start + BATCH // 3 >= len(self.household_values)):
                 rate = created / (time.perf_counter() - started)
-                log(f'  residents: {created:,}/{size["residents"]:,} '
+                log(f'  residents{self.part_label}: {created:,}/{wanted:,} '
                     f'({rate:,.0f}/s)')
         self.resident_count = created
         self.resident_rate = created / (time.perf_counter() - started)
@@ -290,7 +341,7 @@ class Generator:
         self.resident_number += 1
         values = {
             # Resident numbers given here spare a sequence call per person
-            'code': 'R%07d' % self.resident_number,
+            'code': 'R%08d' % self.resident_number,
             'lang': None,
             'name': name or self.name(),
             'household': household.id,
@@ -401,16 +452,33 @@ def main():
     parser.add_argument('-d', '--database', required=True)
     parser.add_argument('-c', '--config', default=None)
     parser.add_argument('--size', choices=SIZES, default='demo')
+    parser.add_argument('-j', '--jobs', type=int,
+        default=min(os.cpu_count() or 1, len(REGION_CODES)),
+        help="processes creating residents in parallel (at most %d)"
+        % len(REGION_CODES))
+    parser.add_argument('--part', type=int, help=argparse.SUPPRESS)
+    parser.add_argument('--parts', type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    jobs = max(1, min(args.jobs, len(REGION_CODES)))
     if args.config:
         os.environ['TRYTOND_CONFIG'] = args.config
+    from trytond import backend
     from trytond.pool import Pool
     from trytond.transaction import Transaction
+    if backend.name == 'sqlite':
+        jobs = 1  # one writer at a time
     Pool.start()
     pool = Pool(args.database)
     pool.init()
     with Transaction().start(args.database, 0, context={'language': 'zh_CN'}):
-        Generator(args.size).run()
+        if args.part is not None:
+            Generator(args.size, part=args.part, parts=args.parts).run_part()
+            return
+        command = [sys.executable, os.path.abspath(__file__),
+            '-d', args.database, '--size', args.size]
+        if args.config:
+            command += ['-c', args.config]
+        Generator(args.size).run(jobs=jobs, command=command)
 
 
 if __name__ == '__main__':

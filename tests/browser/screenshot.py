@@ -1,0 +1,415 @@
+#!/usr/bin/env python3
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+"""Screenshots of the sao web client, logged in as the Chinese demo users.
+
+Run through scripts/screenshot, which installs Chromium, chromedriver, the
+CJK fonts and selenium first.  Without a URL, scripts/run is started on a
+free port (8010 and up) with the existing database and stopped at the end.
+The PNG files go to var/screenshots/ and their paths are printed."""
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+PASSWORD = 'civicgrid2026'
+CHROMIUM = '/usr/bin/chromium'
+CHROMEDRIVER = '/usr/bin/chromedriver'
+CHROMIUM_FLAGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+    '--window-size=1400,900',
+    ]
+WIDTH, HEIGHT = 1400, 900
+TIMEOUT = 120  # seconds for one screen to load (the machine may be busy)
+
+# menu labels (zh_CN translations of the civic_grid menus)
+MENU_ROOT = '网格治理'
+MENU_AREA_TREE = '区域树'
+MENU_RESIDENTS = '居民'
+MENU_STATISTICS = '区域统计'
+
+SCREENS = [
+    'area_tree', 'resident_form', 'area_statistics', 'area_statistics_graph',
+    'gridworker_residents']
+
+
+def say(message):
+    print(f'==> {message}', file=sys.stderr, flush=True)
+
+
+# The server ----------------------------------------------------------------
+
+def port_in_use(port):
+    for host in ('127.0.0.1', '::1'):
+        family = socket.AF_INET6 if ':' in host else socket.AF_INET
+        try:
+            with socket.socket(family) as sock:
+                sock.settimeout(1)
+                if sock.connect_ex((host, port)) == 0:
+                    return True
+        except OSError:
+            pass
+    return False
+
+
+def free_port(start=8010):
+    for port in range(start, start + 200):
+        if not port_in_use(port):
+            return port
+    raise RuntimeError(f'no free port from {start}')
+
+
+def answers(url):
+    try:
+        with urllib.request.urlopen(url + '/', timeout=10) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, OSError):
+        return False
+
+
+class Server:
+    "scripts/run in the background, in its own process group"
+
+    def __init__(self, port):
+        self.port = port
+        self.url = f'http://localhost:{port}'
+        self.log_file = tempfile.NamedTemporaryFile(
+            prefix='civic-screenshot-server-', suffix='.log', delete=False)
+        self.process = None
+
+    def start(self, timeout=1800):
+        say(f'starting scripts/run on port {self.port} '
+            f'(log: {self.log_file.name})')
+        env = dict(os.environ, PORT=str(self.port))
+        self.process = subprocess.Popen(
+            [os.path.join(ROOT, 'scripts', 'run')], env=env,
+            stdout=self.log_file, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError('scripts/run stopped:\n' + self.log())
+            if answers(self.url):
+                return self
+            time.sleep(1)
+        raise RuntimeError('the server did not answer:\n' + self.log())
+
+    def log(self):
+        with open(self.log_file.name, encoding='utf-8',
+                errors='replace') as log:
+            return log.read()[-5000:]
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            say('stopping the server')
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process = None
+        self.log_file.close()
+        os.unlink(self.log_file.name)
+
+
+# The browser ---------------------------------------------------------------
+
+class Client:
+    "One Chromium with a fresh profile, logged into sao as one user"
+
+    def __init__(self, url, database, out_dir):
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+        self.url = url
+        self.database = database
+        self.out_dir = out_dir
+        self.profile = tempfile.TemporaryDirectory(
+            prefix='civic-screenshot-chromium-')
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for flag in CHROMIUM_FLAGS:
+            options.add_argument(flag)
+        options.add_argument(f'--user-data-dir={self.profile.name}')
+        self.driver = webdriver.Chrome(
+            service=Service(CHROMEDRIVER), options=options)
+        # --window-size includes the (invisible) browser frame in headless
+        # mode: fix the viewport itself
+        self.driver.execute_cdp_cmd('Emulation.setDeviceMetricsOverride', {
+                'width': WIDTH, 'height': HEIGHT, 'deviceScaleFactor': 1,
+                'mobile': False})
+
+    def quit(self):
+        try:
+            self.driver.quit()
+        finally:
+            self.profile.cleanup()
+
+    # waiting
+
+    def wait(self, condition, message, timeout=TIMEOUT):
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.support.ui import WebDriverWait
+        try:
+            return WebDriverWait(self.driver, timeout, 0.25).until(
+                lambda driver: condition())
+        except TimeoutException:
+            raise TimeoutException(f'timed out waiting for {message}')
+
+    def idle(self, settle=0.5):
+        "no pending sao request for `settle` seconds"
+        def quiet():
+            return self.driver.execute_script(
+                'return window.jQuery ? jQuery.active : 1;') == 0
+        while True:
+            self.wait(quiet, 'the pending requests')
+            time.sleep(settle)
+            if quiet():
+                return
+
+    def find(self, css, root=None):
+        from selenium.webdriver.common.by import By
+        return (root or self.driver).find_elements(By.CSS_SELECTOR, css)
+
+    def visible(self, css, root=None):
+        return [e for e in self.find(css, root) if e.is_displayed()]
+
+    def active_tab(self):
+        tabs = self.visible('#tabcontent > .tab-pane.active')
+        return tabs[0] if tabs else None
+
+    def wait_rows(self, minimum=1):
+        "rows in the list of the current tab"
+        def rows():
+            tab = self.active_tab()
+            if tab is None:
+                return False
+            found = self.visible(
+                '.treeview > table > tbody > tr:not(.more-row)', tab)
+            return found if len(found) >= minimum else False
+        rows = self.wait(rows, 'the rows of the list')
+        self.idle()
+        return rows
+
+    # sao
+
+    def login(self, login, password=PASSWORD):
+        say(f'logging in as {login}')
+        self.driver.get(f'{self.url}/#{self.database}')
+        entry, = self.wait(
+            lambda: self.visible('.login-dialog input#login'),
+            'the login dialog')
+        self.wait(lambda: [e for e in self.visible(
+                        '.login-dialog #database') if e.get_attribute('value')],
+            'the database list')
+        database, = self.visible('.login-dialog #database')
+        if database.tag_name == 'select':
+            from selenium.webdriver.support.ui import Select
+            Select(database).select_by_value(self.database)
+        entry.send_keys(login)
+        self.visible('.login-dialog button[type=submit]')[0].click()
+        password_entry, = self.wait(
+            lambda: self.visible('.ask-dialog input[type=password]'),
+            'the password dialog')
+        password_entry.send_keys(password)
+        self.visible('.ask-dialog .btn-primary')[0].click()
+        self.wait(lambda: self.visible('#menu .treeview tbody tr'),
+            'the menu')
+        self.idle()
+
+    def menu_cell(self, name):
+        from selenium.webdriver.common.by import By
+
+        def cell():
+            cells = [c for c in self.driver.find_elements(By.XPATH,
+                    '//div[@id="menu"]//td[.//div[contains(@class,'
+                    f'"column-char") and @title="{name}"]]')
+                if c.is_displayed()]
+            return cells[0] if cells else False
+        return self.wait(cell, f'the menu entry {name}')
+
+    def open_menu(self, *names):
+        "expand the menu along names[:-1] and open the action names[-1]"
+        from selenium.webdriver.common.action_chains import ActionChains
+        for name in names[:-1]:
+            # a click on a row expands it (and never collapses it)
+            self.menu_cell(name).click()
+            self.idle()
+        cell = self.menu_cell(names[-1])
+        ActionChains(self.driver).double_click(
+            self.find('.column-char', cell)[0]).perform()
+        self.wait(lambda: self.tab_title() == names[-1],
+            f'the tab {names[-1]}')
+
+    def tab_title(self):
+        titles = self.visible('#tablist > li.active')
+        return titles[0].text.strip() if titles else None
+
+    def current_view(self):
+        return self.driver.execute_script(
+            'var tab = Sao.Tab.tabs.get_current();'
+            'return tab && tab.screen.current_view ? '
+            'tab.screen.current_view.view_type : null;')
+
+    def shot(self, name, pause=1.0):
+        time.sleep(pause)
+        path = os.path.join(self.out_dir, f'{name}.png')
+        self.driver.save_screenshot(path)
+        say(f'saved {path}')
+        return path
+
+
+# The screens ---------------------------------------------------------------
+
+def area_tree(client):
+    client.open_menu(MENU_ROOT, MENU_AREA_TREE)
+    client.wait_rows()
+    # expand two levels when the view is a real tree (expanders shown)
+    for depth in range(2):
+        tab = client.active_tab()
+        expanders = [e for e in client.visible(
+                '.treeview tbody tr .expander', tab)
+            if e.value_of_css_property('visibility') == 'visible']
+        if len(expanders) <= depth:
+            break
+        before = len(client.visible('.treeview tbody tr', tab))
+        expanders[depth].click()
+        try:
+            client.wait(lambda: len(client.visible(
+                        '.treeview tbody tr', client.active_tab())) > before,
+                'the children', timeout=30)
+        except Exception:
+            break
+        client.idle()
+    return client.shot('area_tree')
+
+
+def resident_form(client):
+    client.open_menu(MENU_ROOT, MENU_RESIDENTS)
+    rows = client.wait_rows()
+    from selenium.webdriver.common.action_chains import ActionChains
+    cell = client.find('td:not(.selection-state) .cell', rows[0])[0]
+    ActionChains(client.driver).double_click(cell).perform()
+    client.wait(lambda: client.current_view() == 'form', 'the form view')
+    client.wait(lambda: client.visible('.form input, .form .form-char'),
+        'the form fields')
+    client.idle()
+    return client.shot('resident_form')
+
+
+def area_statistics(client):
+    client.open_menu(MENU_ROOT, MENU_STATISTICS)
+    client.wait_rows()
+    paths = [client.shot('area_statistics')]
+    client.driver.execute_script('Sao.Tab.tabs.get_current().switch_();')
+    client.wait(lambda: client.current_view() == 'graph', 'the graph view')
+    client.wait(lambda: client.visible('svg', client.active_tab()),
+        'the chart')
+    client.idle()
+    paths.append(client.shot('area_statistics_graph', pause=2))
+    return paths
+
+
+def gridworker_residents(client):
+    client.open_menu(MENU_ROOT, MENU_RESIDENTS)
+    client.wait_rows()
+    return client.shot('gridworker_residents')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('url', nargs='?', default=os.environ.get('URL'),
+        help='a running server (default: start scripts/run)')
+    parser.add_argument('--database', default=os.environ.get(
+            'DB_NAME', 'civic'))
+    parser.add_argument('--port', type=int,
+        default=int(os.environ['PORT']) if os.environ.get('PORT') else None,
+        help='port for scripts/run (default: first free from 8010)')
+    parser.add_argument('--output', default=os.path.join(
+            ROOT, 'var', 'screenshots'))
+    parser.add_argument('--only', action='append', choices=SCREENS,
+        help='take only this screen (repeatable)')
+    args = parser.parse_args()
+    wanted = set(args.only or SCREENS)
+    os.makedirs(args.output, exist_ok=True)
+
+    server = None
+    if args.url:
+        url = args.url.rstrip('/')
+        if not answers(url):
+            parser.error(f'{url} does not answer')
+    else:
+        port = args.port or free_port()
+        if port_in_use(port):
+            parser.error(f'port {port} is in use: give the URL of that '
+                'server or another PORT')
+        server = Server(port)
+        url = server.url
+
+    paths, failures = [], []
+
+    def run(client, name, function):
+        try:
+            result = function(client)
+            paths.extend(result if isinstance(result, list) else [result])
+        except Exception:
+            failures.append(name)
+            traceback.print_exc()
+            try:
+                client.shot(f'{name}-error', pause=0)
+            except Exception:
+                pass
+
+    try:
+        if server:
+            server.start()
+        admin_screens = [(n, f) for n, f in [
+                ('area_tree', area_tree),
+                ('resident_form', resident_form),
+                ('area_statistics', area_statistics),
+                ] if n in wanted
+            or (n == 'area_statistics' and 'area_statistics_graph' in wanted)]
+        if admin_screens:
+            client = Client(url, args.database, args.output)
+            try:
+                client.login('civic_admin')
+                for name, function in admin_screens:
+                    run(client, name, function)
+            finally:
+                client.quit()
+        if 'gridworker_residents' in wanted:
+            client = Client(url, args.database, args.output)
+            try:
+                client.login('gridworker')
+                run(client, 'gridworker_residents', gridworker_residents)
+            finally:
+                client.quit()
+    finally:
+        if server:
+            server.stop()
+
+    for path in paths:
+        print(os.path.relpath(path))
+    if failures:
+        say('failed: ' + ', '.join(failures))
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
