@@ -34,7 +34,8 @@ CHROMIUM_FLAGS = [
     '--window-size=1400,900',
     ]
 WIDTH, HEIGHT = 1400, 900
-TIMEOUT = 120  # seconds for one screen to load (the machine may be busy)
+# seconds for one screen to load (the machine may be busy)
+TIMEOUT = int(os.environ.get('SCREENSHOT_TIMEOUT', 120))
 
 # menu labels (zh_CN translations of the civic_grid menus)
 MENU_ROOT = '网格治理'
@@ -213,8 +214,8 @@ class Client:
         entry, = self.wait(
             lambda: self.visible('.login-dialog input#login'),
             'the login dialog')
-        self.wait(lambda: [e for e in self.visible(
-                        '.login-dialog #database') if e.get_attribute('value')],
+        self.wait(lambda: [e for e in self.visible('.login-dialog #database')
+                if e.get_attribute('value')],
             'the database list')
         database, = self.visible('.login-dialog #database')
         if database.tag_name == 'select':
@@ -256,14 +257,28 @@ class Client:
             f'the tab {names[-1]}')
 
     def tab_title(self):
-        titles = self.visible('#tablist > li.active')
-        return titles[0].text.strip() if titles else None
+        "the last part of the title of the current tab (menu / action)"
+        titles = self.find('#tablist > li.active > a > span[title]')
+        if not titles:
+            return None
+        return titles[0].get_attribute('title').split(' / ')[-1].strip()
 
     def current_view(self):
         return self.driver.execute_script(
             'var tab = Sao.Tab.tabs.get_current();'
             'return tab && tab.screen.current_view ? '
             'tab.screen.current_view.view_type : null;')
+
+    def show_menu(self, show=True):
+        "show or hide the menu column (hidden: more room for wide lists)"
+        shown = bool(self.visible('#menu'))
+        if shown != show:
+            self.visible('.navbar-brand[data-toggle="menu"]')[0].click()
+            # no focus ring on the button in the pictures
+            self.driver.execute_script('document.activeElement.blur();')
+            self.wait(lambda: bool(self.visible('#menu')) == show,
+                'the menu to ' + ('show' if show else 'hide'))
+            time.sleep(0.5)
 
     def shot(self, name, pause=1.0):
         time.sleep(pause)
@@ -295,15 +310,38 @@ def area_tree(client):
         except Exception:
             break
         client.idle()
-    return client.shot('area_tree')
+    client.show_menu(False)  # room for all the columns
+    path = client.shot('area_tree')
+    client.show_menu(True)
+    return path
 
 
 def resident_form(client):
     client.open_menu(MENU_ROOT, MENU_RESIDENTS)
     rows = client.wait_rows()
-    from selenium.webdriver.common.action_chains import ActionChains
-    cell = client.find('td:not(.selection-state) .cell', rows[0])[0]
-    ActionChains(client.driver).double_click(cell).perform()
+    # prefer a resident in a key group (a fuller form), else the first row
+    opened = client.driver.execute_async_script('''
+        var done = arguments[arguments.length - 1];
+        var screen = Sao.Tab.tabs.get_current().screen;
+        Sao.rpc({
+            'method': 'model.party.party.search',
+            'params': [[['household', '!=', null], ['key_groups', '!=', null]],
+                0, 1, [['id', 'ASC']], {}],
+        }, Sao.Session.current_session).then(function(ids) {
+            var record = ids.length ? screen.group.get(ids[0]) : null;
+            if (!record) {
+                done(false);
+                return;
+            }
+            screen.current_record = record;
+            screen.switch_view('form').then(
+                function() { done(true); }, function() { done(false); });
+        }, function() { done(false); });
+        ''')
+    if not opened:
+        from selenium.webdriver.common.action_chains import ActionChains
+        cell = client.find('td:not(.selection-state) .cell', rows[0])[0]
+        ActionChains(client.driver).double_click(cell).perform()
     client.wait(lambda: client.current_view() == 'form', 'the form view')
     client.wait(lambda: client.visible('.form input, .form .form-char'),
         'the form fields')
@@ -314,7 +352,9 @@ def resident_form(client):
 def area_statistics(client):
     client.open_menu(MENU_ROOT, MENU_STATISTICS)
     client.wait_rows()
+    client.show_menu(False)  # room for all the columns
     paths = [client.shot('area_statistics')]
+    client.show_menu(True)
     client.driver.execute_script('Sao.Tab.tabs.get_current().switch_();')
     client.wait(lambda: client.current_view() == 'graph', 'the graph view')
     client.wait(lambda: client.visible('svg', client.active_tab()),
@@ -327,6 +367,7 @@ def area_statistics(client):
 def gridworker_residents(client):
     client.open_menu(MENU_ROOT, MENU_RESIDENTS)
     client.wait_rows()
+    client.show_menu(False)  # room for all the columns
     return client.shot('gridworker_residents')
 
 
@@ -364,6 +405,9 @@ def main():
     paths, failures = [], []
 
     def run(client, name, function):
+        error_png = os.path.join(args.output, f'{name}-error.png')
+        if os.path.exists(error_png):
+            os.unlink(error_png)
         try:
             result = function(client)
             paths.extend(result if isinstance(result, list) else [result])
