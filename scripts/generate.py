@@ -8,6 +8,7 @@ the seeds: 10 streets, 80 communities, 16,178 grids, ~150,000 households,
 batches, committed batch by batch, with progress printed."""
 import argparse
 import datetime as dt
+import math
 import os
 import random
 import subprocess
@@ -196,8 +197,9 @@ class Generator:
                         'level': level(code + '_grid'), 'parent': parent.id,
                         }
                     if code == 'micro':
-                        values['target_households'] = round(
-                            households_per_micro)
+                        # Grids are drawn for a little more than they hold
+                        values['target_households'] = math.ceil(
+                            households_per_micro * 1.15)
                     vlist.append(values)
             parents = self.create_batched(Area, vlist, code + ' grids')
         self.micro_grids = parents

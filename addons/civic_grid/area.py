@@ -2,7 +2,7 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from sql import Literal
+from sql import Literal, Null
 from sql.aggregate import Count
 from sql.conditionals import Coalesce
 
@@ -102,7 +102,9 @@ class Area(DeactivableMixin, tree(), ModelSQL, ModelView):
         return 'residential'
 
     def get_rec_name(self, name):
-        return self.name
+        # Grid names repeat from one parent to the next: the code tells them
+        # apart
+        return f'{self.name} [{self.code}]'
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -167,10 +169,26 @@ class Area(DeactivableMixin, tree(), ModelSQL, ModelView):
                     group_by=[household.area]))
             result['residents'] = {i: residents[i] for i in ids}
         if 'coverage' in names:
+            targets = totals.of_query(grid_targets_query())
             result['coverage'] = {
-                a.id: percent(households[a.id], a.target_households)
+                a.id: percent(households[a.id],
+                    a.target_households or targets[a.id])
                 for a in areas}
         return result
+
+
+def grid_targets_query():
+    "(area id, target households) of the grids that have a target"
+    pool = Pool()
+    Area = pool.get('civic.area')
+    Level = pool.get('civic.area.level')
+    area = Area.__table__()
+    level = Level.__table__()
+    return area.join(level, condition=area.level == level.id).select(
+        area.id, area.target_households,
+        where=(level.is_grid == Literal(True))
+        & (area.target_households != Null)
+        & (area.active == Literal(True)))
 
 
 def percent(part, whole):

@@ -11,7 +11,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .area import SubtreeTotals, percent
+from .area import SubtreeTotals, grid_targets_query, percent
 
 FIGURES = [
     'grid_count', 'target_households', 'households', 'household_coverage',
@@ -99,7 +99,8 @@ class AreaFigures:
                 where=visit.date >= since,
                 group_by=[household.area]))
 
-        targets = {a.id: a.target_households or 0
+        grid_targets = self.totals.of_query(grid_targets_query())
+        targets = {a.id: a.target_households or grid_targets[a.id]
             for a in Area.browse(self.area_ids)}
         figures = {}
         for area_id in self.area_ids:
