@@ -372,13 +372,9 @@ class Generator:
         today = pool.get('ir.date').today()
         # One resident per micro grid is enough to staff every level above
         first_resident = {}
-        for sub in range(0, len(self.households), 10000):
-            for party in Party.search([
-                        ('household', 'in',
-                            [h.id for h in self.households[sub:sub + 10000]]),
-                        ('relation_to_head', '=', 'head'),
-                        ], order=[('id', 'ASC')]):
-                first_resident.setdefault(party.household.area.id, party)
+        for party in Party.search([('relation_to_head', '=', 'head')],
+                order=[('id', 'ASC')]):
+            first_resident.setdefault(party.household.area.id, party.id)
         plan = []
         for micro in self.micro_grids:
             plan.append((micro, role('micro_grid_leader')))
@@ -395,12 +391,12 @@ class Generator:
                 micro_below.setdefault(int(ancestor), micro.id)
         vlist = []
         for index, (area, role_id) in enumerate(plan):
-            party = first_resident.get(micro_below.get(area.id))
-            if party is None:
+            party_id = first_resident.get(micro_below.get(area.id))
+            if party_id is None:
                 continue
             start = today - dt.timedelta(days=self.random.randrange(0, 330))
             vlist.append({
-                    'party': party.id, 'role': role_id, 'area': area.id,
+                    'party': party_id, 'role': role_id, 'area': area.id,
                     'start_date': start,
                     'end_date': Appointment.term_end(start, 12),
                     'nomination': ('self', 'residents', 'organisation')[

@@ -11,7 +11,7 @@ from trytond.model import (
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import IDNumberError, SensitiveSearchError
 
@@ -139,6 +139,10 @@ class Party(metaclass=PoolMeta):
         'get_sensitive', setter='set_sensitive', searcher='search_sensitive')
     key_groups = fields.Many2Many(
         'party.party-civic.key.group', 'party', 'key_group', "Key Groups")
+    in_civic_scope = fields.Function(
+        fields.Boolean("In My Areas",
+            help="Not a resident, or a resident of the user's areas."),
+        'get_in_civic_scope', searcher='search_in_civic_scope')
 
     _sensitive_masks = {
         'id_number': (3, 4),
@@ -162,12 +166,63 @@ class Party(metaclass=PoolMeta):
         for name in cls._sensitive_masks:
             table_h.add_column(name + '_full', 'VARCHAR')
 
-    def get_civic_area(self, name):
-        return self.household.area.id if self.household else None
+    @classmethod
+    def get_civic_area(cls, parties, name):
+        Household = Pool().get('civic.household')
+        party = cls.__table__()
+        household = Household.__table__()
+        cursor = Transaction().connection.cursor()
+        areas = {p.id: None for p in parties}
+        for sub_ids in grouped_slice(list(areas), IN_MAX):
+            cursor.execute(*party.join(household,
+                    condition=party.household == household.id).select(
+                    party.id, household.area,
+                    where=party.id.in_(list(sub_ids))))
+            areas.update(cursor)
+        return areas
 
     @classmethod
     def search_civic_area(cls, name, clause):
         return [('household.area' + clause[0][len(name):], *clause[1:])]
+
+    @classmethod
+    def get_in_civic_scope(cls, parties, name):
+        ids = [p.id for p in parties]
+        in_scope = set()
+        for sub_ids in grouped_slice(ids, IN_MAX):
+            in_scope.update(p.id for p in cls.search([
+                        ('id', 'in', list(sub_ids)),
+                        ('in_civic_scope', '=', True),
+                        ], order=[]))
+        return {i: i in in_scope for i in ids}
+
+    @classmethod
+    def search_in_civic_scope(cls, name, clause):
+        # The households are listed by id: "no household or one of these"
+        # stays indexable, where an OR with a subquery makes PostgreSQL read
+        # every party.
+        pool = Pool()
+        User = pool.get('res.user')
+        Household = pool.get('civic.household')
+        _, operator, value = clause[:3]
+        with without_check_access():
+            query = Household.search([
+                    ('area', 'child_of', list(User.get_civic_areas()),
+                        'parent'),
+                    ], order=[], query=True)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*query)
+        households = [h for h, in cursor]
+        domain = ['OR',
+            ('household', '=', None),
+            ('household', 'in', households),
+            ]
+        if (operator == '=') != bool(value):
+            domain = ['AND',
+                ('household', '!=', None),
+                ('household', 'not in', households),
+                ]
+        return domain
 
     @classmethod
     def get_sensitive(cls, parties, name):

@@ -1,6 +1,7 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 "Household and resident rosters as XLSX: import (all or nothing) and export"
 import io
+import tempfile
 from collections import OrderedDict
 
 import openpyxl
@@ -318,13 +319,7 @@ def roster_workbook(areas, batch_size=5000):
     The record rules choose the rows (through the search query); the rows are
     then read in one streamed query and written in constant memory, so that a
     whole district fits."""
-    pool = Pool()
-    Party = pool.get('party.party')
-    Household = pool.get('civic.household')
-    Area = pool.get('civic.area')
-    party = Party.__table__()
-    household = Household.__table__()
-    area = Area.__table__()
+    Party = Pool().get('party.party')
     allowed = Party.search([
             ('household.area', 'child_of', [a.id for a in areas], 'parent'),
             ], order=[], query=True)
@@ -333,9 +328,27 @@ def roster_workbook(areas, batch_size=5000):
             ['relation_to_head'])['relation_to_head']['selection'])
     masks = None if sees_sensitive_data() else Party._sensitive_masks
 
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        output, {'in_memory': True, 'constant_memory': True})
+    # constant_memory streams the rows through a temporary file (in_memory
+    # would override it and hold the whole sheet)
+    with tempfile.NamedTemporaryFile(suffix='.xlsx') as output:
+        workbook = xlsxwriter.Workbook(
+            output.name, {'constant_memory': True})
+        write_roster_rows(workbook, allowed, key_groups, relations, masks,
+            batch_size)
+        workbook.close()
+        output.seek(0)
+        return output.read()
+
+
+def write_roster_rows(workbook, allowed, key_groups, relations, masks,
+        batch_size):
+    pool = Pool()
+    Party = pool.get('party.party')
+    Household = pool.get('civic.household')
+    Area = pool.get('civic.area')
+    party = Party.__table__()
+    household = Household.__table__()
+    area = Area.__table__()
     sheet = workbook.add_worksheet()
     bold = workbook.add_format({'bold': True})
     sheet.write_row(0, 0, [names[1] for names in COLUMNS.values()], bold)
@@ -349,6 +362,7 @@ def roster_workbook(areas, batch_size=5000):
             Column(party, 'resident_phone_full'),
             where=party.id.in_(allowed),
             order_by=[household.id, party.id]))
+    write = sheet.write_string  # strings only: no type dispatch per cell
     row_number = 1
     while rows := cursor.fetchmany(batch_size):
         for (party_id, household_code, grid_code, household_name, address,
@@ -356,14 +370,13 @@ def roster_workbook(areas, batch_size=5000):
             if masks:
                 id_number = mask(id_number, *masks['id_number'])
                 phone = mask(phone, *masks['resident_phone'])
-            sheet.write_row(row_number, 0, [
-                    household_code, grid_code, household_name, address, name,
-                    relations.get(relation) or '', id_number, phone,
-                    '、'.join(key_groups.get(party_id, ())),
-                    ])
+            cells = (household_code, grid_code, household_name, address,
+                name, relations.get(relation), id_number, phone,
+                '、'.join(key_groups.get(party_id, ())))
+            for column, value in enumerate(cells):
+                if value:
+                    write(row_number, column, value)
             row_number += 1
-    workbook.close()
-    return output.getvalue()
 
 
 def resident_key_groups(parties_query):
