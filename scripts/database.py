@@ -37,6 +37,12 @@ def create(name, language='zh_CN'):
                 '--email', 'admin@example.com'], check=True, env=env)
 
 
+def update(name, language='zh_CN'):
+    admin = os.path.join(os.path.dirname(sys.executable), 'trytond-admin')
+    subprocess.run([admin, '-d', name, '-u', *MODULES,
+            '--activate-dependencies', '-l', language], check=True)
+
+
 def drop(name):
     from trytond import backend
     if not exists(name):
@@ -52,7 +58,7 @@ def drop(name):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('action', choices=['exists', 'create', 'drop'])
+    parser.add_argument('action', choices=['exists', 'create', 'update', 'drop'])
     parser.add_argument('name')
     args = parser.parse_args()
     if args.action == 'exists':
