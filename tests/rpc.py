@@ -59,15 +59,16 @@ class Session:
 
 
 class RunningServer:
-    """scripts/run on a free port with its own database; stopped (and the
-    database dropped) on exit"""
+    """scripts/run on a free port, by default with a database of its own in
+    a temporary folder (drop() removes both)"""
 
-    def __init__(self, database=None):
+    def __init__(self, database=None, data_dir=None):
         self.port = free_port()
         self.database = database or f'civic_srv_{os.getpid()}'
         self.url = f'http://127.0.0.1:{self.port}'
-        self.data_dir = tempfile.mkdtemp(prefix='civic-server-')
-        self.log_path = os.path.join(self.data_dir, 'server.log')
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix='civic-server-')
+        self.log_path = tempfile.mkstemp(
+            prefix='civic-server-', suffix='.log')[1]
         self.process = None
 
     def environment(self):
@@ -120,6 +121,7 @@ class RunningServer:
                 os.path.join(ROOT, 'scripts', 'database.py'), 'drop',
                 self.database], env=self._admin_environment(), check=False)
         shutil.rmtree(self.data_dir, ignore_errors=True)
+        os.unlink(self.log_path)
 
     def _admin_environment(self):
         env = self.environment()

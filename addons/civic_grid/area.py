@@ -177,14 +177,18 @@ class Area(DeactivableMixin, tree(), ModelSQL, ModelView):
         return result
 
 
+def areas_with_levels():
+    "Return the area and level tables and their join"
+    pool = Pool()
+    area = pool.get('civic.area').__table__()
+    level = pool.get('civic.area.level').__table__()
+    return area, level, area.join(level, condition=area.level == level.id)
+
+
 def grid_targets_query():
     "(area id, target households) of the grids that have a target"
-    pool = Pool()
-    Area = pool.get('civic.area')
-    Level = pool.get('civic.area.level')
-    area = Area.__table__()
-    level = Level.__table__()
-    return area.join(level, condition=area.level == level.id).select(
+    area, level, query = areas_with_levels()
+    return query.select(
         area.id, area.target_households,
         where=(level.is_grid == Literal(True))
         & (area.target_households != Null)

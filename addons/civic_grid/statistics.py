@@ -11,7 +11,8 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .area import SubtreeTotals, grid_targets_query, percent
+from .area import (
+    SubtreeTotals, areas_with_levels, grid_targets_query, percent)
 
 FIGURES = [
     'grid_count', 'target_households', 'households', 'household_coverage',
@@ -26,16 +27,6 @@ DIMENSIONS = [
 VISIT_DAYS = 365
 
 
-def statistic_areas_query():
-    "Areas that figures are kept for: the county, streets and communities"
-    pool = Pool()
-    Area = pool.get('civic.area')
-    Level = pool.get('civic.area.level')
-    area = Area.__table__()
-    level = Level.__table__()
-    return area, level, area.join(level, condition=area.level == level.id)
-
-
 class AreaFigures:
     "All figures of a set of areas, each computed by one grouped query"
 
@@ -46,14 +37,12 @@ class AreaFigures:
     def compute(self):
         pool = Pool()
         Area = pool.get('civic.area')
-        Level = pool.get('civic.area.level')
         Household = pool.get('civic.household')
         Party = pool.get('party.party')
         PartyKeyGroup = pool.get('party.party-civic.key.group')
         Appointment = pool.get('civic.appointment')
         Visit = pool.get('civic.visit')
-        area = Area.__table__()
-        level = Level.__table__()
+        area, level, areas = areas_with_levels()
         household = Household.__table__()
         party = Party.__table__()
         party_key_group = PartyKeyGroup.__table__()
@@ -62,7 +51,7 @@ class AreaFigures:
         true = Literal(True)
 
         per_level = self.totals.of_keyed_query(
-            area.join(level, condition=area.level == level.id).select(
+            areas.select(
                 area.id, area.level, Count(area.id),
                 where=(level.is_grid == true) & (area.active == true),
                 group_by=[area.id, area.level]))
@@ -155,7 +144,7 @@ class AreaStatistics(ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        area, level, query = statistic_areas_query()
+        area, level, query = areas_with_levels()
         return query.select(
             area.id.as_('id'),
             area.create_uid.as_('create_uid'),
@@ -194,7 +183,7 @@ class AreaBreakdown(ModelSQL, ModelView):
     @classmethod
     def table_query(cls):
         pool = Pool()
-        area, level, query = statistic_areas_query()
+        area, level, query = areas_with_levels()
         where = ((level.is_grid == Literal(False))
             & (area.active == Literal(True)))
         selects = []

@@ -8,9 +8,6 @@ free port (8010 and up) with the existing database and stopped at the end.
 The PNG files go to var/screenshots/ and their paths are printed."""
 import argparse
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +17,9 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
             os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
+from tests.rpc import RunningServer  # noqa: E402
+
 PASSWORD = 'civicgrid2026'
 CHROMIUM = '/usr/bin/chromium'
 CHROMEDRIVER = '/usr/bin/chromedriver'
@@ -52,27 +52,7 @@ def say(message):
     print(f'==> {message}', file=sys.stderr, flush=True)
 
 
-# The server ----------------------------------------------------------------
-
-def port_in_use(port):
-    for host in ('127.0.0.1', '::1'):
-        family = socket.AF_INET6 if ':' in host else socket.AF_INET
-        try:
-            with socket.socket(family) as sock:
-                sock.settimeout(1)
-                if sock.connect_ex((host, port)) == 0:
-                    return True
-        except OSError:
-            pass
-    return False
-
-
-def free_port(start=8010):
-    for port in range(start, start + 200):
-        if not port_in_use(port):
-            return port
-    raise RuntimeError(f'no free port from {start}')
-
+# The server: tests/rpc.py starts scripts/run the way the server test does ---
 
 def answers(url):
     try:
@@ -80,52 +60,6 @@ def answers(url):
             return response.status == 200
     except (urllib.error.URLError, ConnectionError, OSError):
         return False
-
-
-class Server:
-    "scripts/run in the background, in its own process group"
-
-    def __init__(self, port):
-        self.port = port
-        self.url = f'http://localhost:{port}'
-        self.log_file = tempfile.NamedTemporaryFile(
-            prefix='civic-screenshot-server-', suffix='.log', delete=False)
-        self.process = None
-
-    def start(self, timeout=1800):
-        say(f'starting scripts/run on port {self.port} '
-            f'(log: {self.log_file.name})')
-        env = dict(os.environ, PORT=str(self.port))
-        self.process = subprocess.Popen(
-            [os.path.join(ROOT, 'scripts', 'run')], env=env,
-            stdout=self.log_file, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError('scripts/run stopped:\n' + self.log())
-            if answers(self.url):
-                return self
-            time.sleep(1)
-        raise RuntimeError('the server did not answer:\n' + self.log())
-
-    def log(self):
-        with open(self.log_file.name, encoding='utf-8',
-                errors='replace') as log:
-            return log.read()[-5000:]
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            say('stopping the server')
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.process = None
-        self.log_file.close()
-        os.unlink(self.log_file.name)
 
 
 # The browser ---------------------------------------------------------------
@@ -378,9 +312,6 @@ def main():
         help='a running server (default: start scripts/run)')
     parser.add_argument('--database', default=os.environ.get(
             'DB_NAME', 'civic'))
-    parser.add_argument('--port', type=int,
-        default=int(os.environ['PORT']) if os.environ.get('PORT') else None,
-        help='port for scripts/run (default: first free from 8010)')
     parser.add_argument('--output', default=os.path.join(
             ROOT, 'var', 'screenshots'))
     parser.add_argument('--only', action='append', choices=SCREENS,
@@ -395,11 +326,8 @@ def main():
         if not answers(url):
             parser.error(f'{url} does not answer')
     else:
-        port = args.port or free_port()
-        if port_in_use(port):
-            parser.error(f'port {port} is in use: give the URL of that '
-                'server or another PORT')
-        server = Server(port)
+        server = RunningServer(args.database, os.environ.get(
+                'DB_PATH', os.path.join(ROOT, 'var', 'db')))
         url = server.url
 
     paths, failures = [], []
@@ -421,6 +349,7 @@ def main():
 
     try:
         if server:
+            say(f'starting scripts/run on {server.url}')
             server.start()
         admin_screens = [(n, f) for n, f in [
                 ('area_tree', area_tree),
@@ -445,6 +374,7 @@ def main():
                 client.quit()
     finally:
         if server:
+            say('stopping the server')
             server.stop()
 
     for path in paths:
