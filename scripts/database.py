@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
-"""Create, test or drop a Civic Grid database on the configured backend
+"""Create, test, update or drop a Civic Grid database on the configured backend
 (TRYTOND_CONFIG and TRYTOND_DATABASE__* say which)."""
 import argparse
 import os
@@ -14,51 +14,46 @@ ADMIN_PASSWORD = 'admin'
 
 def exists(name):
     from trytond import backend
-    Database = backend.Database
-    return name in Database().connect().list()
+    return name in backend.Database().connect().list()
+
+
+def on_server(action, name):
+    "Run the back-end's create or drop of database name"
+    from trytond import backend
+    database = backend.Database().connect()
+    connection = database.get_connection(autocommit=True)
+    try:
+        getattr(database, action)(connection, name)
+    finally:
+        database.put_connection(connection)
+
+
+def update(name, language='zh_CN', options=(), env=None):
+    "Activate or update the modules (and load their translations)"
+    admin = os.path.join(os.path.dirname(sys.executable), 'trytond-admin')
+    subprocess.run([admin, '-d', name, '-u', *MODULES,
+            '--activate-dependencies', '-l', language, *options],
+        check=True, env=env)
 
 
 def create(name, language='zh_CN'):
-    from trytond import backend
-    Database = backend.Database
-    database = Database().connect()
-    connection = database.get_connection(autocommit=True)
-    try:
-        database.create(connection, name)
-    finally:
-        database.put_connection(connection)
+    on_server('create', name)
     with tempfile.NamedTemporaryFile('w', suffix='.pw') as password:
         password.write(ADMIN_PASSWORD)
         password.flush()
-        env = dict(os.environ, TRYTONPASSFILE=password.name)
-        admin = os.path.join(os.path.dirname(sys.executable), 'trytond-admin')
-        subprocess.run([admin, '-d', name, '-u', *MODULES,
-                '--activate-dependencies', '-l', language,
-                '--email', 'admin@example.com'], check=True, env=env)
-
-
-def update(name, language='zh_CN'):
-    admin = os.path.join(os.path.dirname(sys.executable), 'trytond-admin')
-    subprocess.run([admin, '-d', name, '-u', *MODULES,
-            '--activate-dependencies', '-l', language], check=True)
+        update(name, language, ['--email', 'admin@example.com'],
+            env=dict(os.environ, TRYTONPASSFILE=password.name))
 
 
 def drop(name):
-    from trytond import backend
-    if not exists(name):
-        return
-    Database = backend.Database
-    database = Database().connect()
-    connection = database.get_connection(autocommit=True)
-    try:
-        database.drop(connection, name)
-    finally:
-        database.put_connection(connection)
+    if exists(name):
+        on_server('drop', name)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('action', choices=['exists', 'create', 'update', 'drop'])
+    parser.add_argument(
+        'action', choices=['exists', 'create', 'update', 'drop'])
     parser.add_argument('name')
     args = parser.parse_args()
     if args.action == 'exists':

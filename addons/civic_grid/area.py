@@ -147,26 +147,14 @@ class Area(DeactivableMixin, tree(), ModelSQL, ModelView):
 
     @classmethod
     def get_figures(cls, areas, names):
-        pool = Pool()
-        Household = pool.get('civic.household')
-        Party = pool.get('party.party')
         ids = [a.id for a in areas]
-        household = Household.__table__()
-        party = Party.__table__()
         totals = SubtreeTotals(ids)
         result = {}
-        households = totals.of_query(household.select(
-                household.area, Count(household.id),
-                where=household.active == Literal(True),
-                group_by=[household.area]))
+        households = totals.of_query(household_counts_query())
         if 'households' in names:
             result['households'] = {i: households[i] for i in ids}
         if 'residents' in names:
-            residents = totals.of_query(party.join(household,
-                    condition=party.household == household.id
-                    ).select(household.area, Count(party.id),
-                    where=party.active == Literal(True),
-                    group_by=[household.area]))
+            residents = totals.of_query(resident_counts_query())
             result['residents'] = {i: residents[i] for i in ids}
         if 'coverage' in names:
             targets = totals.of_query(grid_targets_query())
@@ -175,6 +163,27 @@ class Area(DeactivableMixin, tree(), ModelSQL, ModelView):
                     a.target_households or targets[a.id])
                 for a in areas}
         return result
+
+
+def household_counts_query():
+    "(grid id, active households) rows"
+    household = Pool().get('civic.household').__table__()
+    return household.select(household.area, Count(household.id),
+        where=household.active == Literal(True),
+        group_by=[household.area])
+
+
+def resident_counts_query():
+    "(grid id, active residents of active households) rows"
+    pool = Pool()
+    household = pool.get('civic.household').__table__()
+    party = pool.get('party.party').__table__()
+    return party.join(household,
+        condition=party.household == household.id).select(
+        household.area, Count(party.id),
+        where=(party.active == Literal(True))
+        & (household.active == Literal(True)),
+        group_by=[household.area])
 
 
 def areas_with_levels():

@@ -133,12 +133,8 @@ class Household(DeactivableMixin, ModelSQL, ModelView):
             ('address', operator, operand, *extra),
             ]
 
-    @classmethod
-    def get_member_count(cls, households, name):
-        counts = {h.id: 0 for h in households}
-        for household in households:
-            counts[household.id] = len(household.members)
-        return counts
+    def get_member_count(self, name):
+        return len(self.members)
 
     @classmethod
     def validate_fields(cls, households, field_names):

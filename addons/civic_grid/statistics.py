@@ -12,7 +12,8 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .area import (
-    SubtreeTotals, areas_with_levels, grid_targets_query, percent)
+    SubtreeTotals, areas_with_levels, grid_targets_query,
+    household_counts_query, percent, resident_counts_query)
 
 FIGURES = [
     'grid_count', 'target_households', 'households', 'household_coverage',
@@ -55,16 +56,8 @@ class AreaFigures:
                 area.id, area.level, Count(area.id),
                 where=(level.is_grid == true) & (area.active == true),
                 group_by=[area.id, area.level]))
-        households = self.totals.of_query(household.select(
-                household.area, Count(household.id),
-                where=household.active == true,
-                group_by=[household.area]))
-        residents_join = party.join(household,
-            condition=party.household == household.id)
-        residents = self.totals.of_query(residents_join.select(
-                household.area, Count(party.id),
-                where=(party.active == true) & (household.active == true),
-                group_by=[household.area]))
+        households = self.totals.of_query(household_counts_query())
+        residents = self.totals.of_query(resident_counts_query())
         key_group_join = party_key_group.join(party,
             condition=party_key_group.party == party.id
             ).join(household, condition=party.household == household.id)
