@@ -1,0 +1,15 @@
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+from trytond.pool import PoolMeta
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('civic.points.account|expire_points', "Expire Old Points"),
+                ('civic.points.redemption|expire_vouchers',
+                    "Expire Vouchers"),
+                ])

@@ -1,0 +1,473 @@
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+"""Monthly publicity (一月一公示), quarterly ranking (一季一评比) and annual
+awards (一年一评优): frozen snapshots of the ledger once published"""
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+
+from sql import Literal, Window
+from sql.aggregate import Count, Sum
+from sql.functions import CurrentTimestamp, Rank
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.report import Report
+from trytond.transaction import Transaction, without_check_access
+
+from .rule import CATEGORIES
+from .xlsx import XLSXReport, workbook_bytes
+
+PERIODS = [
+    ('q1', "First Quarter"),
+    ('q2', "Second Quarter"),
+    ('q3', "Third Quarter"),
+    ('q4', "Fourth Quarter"),
+    ('year', "Whole Year"),
+    ]
+
+
+def earned_query(area, start, end):
+    """Return the query of the points earned (awards net of their reversals,
+    posted) by the holders of the grids below area from start to end
+    excluded: columns party, category, points, lines"""
+    pool = Pool()
+    Line = pool.get('civic.points.line')
+    Area = pool.get('civic.area')
+    line = Line.__table__()
+    with without_check_access():
+        areas = Area.search(
+            [('parent', 'child_of', [area.id])], order=[], query=True)
+    return line.select(
+        line.party, line.category, Sum(line.points).as_('points'),
+        Count(line.id).as_('lines'),
+        where=line.area.in_(areas)
+        & (line.date >= start) & (line.date < end)
+        & line.kind.in_(['award', 'reversal'])
+        & (line.state == 'posted'),
+        group_by=[line.party, line.category])
+
+
+class FrozenMixin:
+    "Published snapshots are not edited any more"
+    __slots__ = ()
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if mode in {'write', 'delete'} and external:
+            for record in records:
+                if record.state != 'draft':
+                    raise AccessError(gettext(
+                            'civic_points.msg_published_frozen',
+                            record=record.rec_name))
+
+    @classmethod
+    def copy(cls, records, default=None):
+        default = dict(default or {})
+        default.setdefault('lines', None)
+        default.setdefault('published_by', None)
+        default.setdefault('published_date', None)
+        return super().copy(records, default=default)
+
+    @classmethod
+    def _replace_lines(cls, record, query, columns):
+        "Store the rows of query as the lines of record in one statement"
+        Line = Pool().get(cls.lines.model_name)
+        table = Line.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.delete(where=table.origin_id == record.id))
+        cursor.execute(*table.insert(
+                [table.origin_id] + [getattr(table, c) for c in columns]
+                + [table.create_uid, table.create_date],
+                query))
+
+    def _publish(self):
+        self.published_by = Transaction().user
+        self.published_date = Pool().get('ir.date').today()
+
+
+class Publicity(FrozenMixin, Workflow, ModelSQL, ModelView):
+    "Monthly Points Publicity"
+    __name__ = 'civic.points.publicity'
+    _draft = {'readonly': Eval('state') != 'draft'}
+    area = fields.Many2One(
+        'civic.area', "Area", required=True, ondelete='RESTRICT',
+        states=_draft)
+    month = fields.Date(
+        "Month", required=True, states=_draft,
+        help="Any day of the month: the first day is kept.")
+    lines = fields.One2Many(
+        'civic.points.publicity.line', 'origin_id', "Lines", readonly=True,
+        order=[('points', 'DESC'), ('party', 'ASC')])
+    people = fields.Function(fields.Integer("People"), 'get_totals')
+    points = fields.Function(fields.Integer("Points"), 'get_totals')
+    published_by = fields.Many2One(
+        'res.user', "Published by", readonly=True, ondelete='RESTRICT')
+    published_date = fields.Date("Published on", readonly=True)
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('published', "Published"),
+            ], "State", required=True, readonly=True, sort=False)
+    del _draft
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('area_month_unique', Unique(t, t.area, t.month),
+                'civic_points.msg_publicity_unique'),
+            ]
+        cls._order = [('month', 'DESC'), ('area', 'ASC'), ('id', 'DESC')]
+        cls._transitions |= {('draft', 'published')}
+        cls._buttons.update({
+                'compute': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'publish': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    def get_rec_name(self, name):
+        return f'{self.area.name} {self.month:%Y-%m}'
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('month'):
+            values['month'] = values['month'].replace(day=1)
+        return values
+
+    @classmethod
+    def get_totals(cls, publicities, names):
+        Line = Pool().get('civic.points.publicity.line')
+        line = Line.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*line.select(line.origin_id,
+                Count(line.id), Sum(line.points),
+                where=line.origin_id.in_([p.id for p in publicities]),
+                group_by=[line.origin_id]))
+        totals = {i: (c, s) for i, c, s in cursor}
+        return {
+            'people': {p.id: totals.get(p.id, (0, 0))[0]
+                for p in publicities},
+            'points': {p.id: totals.get(p.id, (0, 0))[1] or 0
+                for p in publicities},
+            }
+
+    @classmethod
+    @ModelView.button
+    def compute(cls, publicities):
+        for publicity in publicities:
+            if publicity.state != 'draft':
+                continue
+            query = earned_query(publicity.area, publicity.month,
+                publicity.month + relativedelta(months=1))
+            query.columns = (Literal(publicity.id),) + tuple(
+                query.columns) + (Literal(Transaction().user),
+                CurrentTimestamp())
+            cls._replace_lines(publicity, query,
+                ['party', 'category', 'points', 'lines'])
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('published')
+    def publish(cls, publicities):
+        cls.compute(publicities)
+        for publicity in publicities:
+            publicity._publish()
+        with without_check_access():
+            cls.save(publicities)
+
+
+class PublicityLine(ModelSQL, ModelView):
+    "Monthly Points Publicity Line"
+    __name__ = 'civic.points.publicity.line'
+    origin_id = fields.Many2One(
+        'civic.points.publicity', "Publicity", required=True,
+        ondelete='CASCADE')
+    party = fields.Many2One('party.party', "Name", readonly=True)
+    category = fields.Selection(
+        [(None, "")] + CATEGORIES, "Participant Category", readonly=True)
+    points = fields.Integer("Points", readonly=True)
+    lines = fields.Integer("Records", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('origin_id')
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.origin_id, Index.Range())))
+
+
+class Ranking(FrozenMixin, Workflow, ModelSQL, ModelView):
+    "Points Ranking"
+    __name__ = 'civic.points.ranking'
+    _draft = {'readonly': Eval('state') != 'draft'}
+    area = fields.Many2One(
+        'civic.area', "Area", required=True, ondelete='RESTRICT',
+        states=_draft)
+    year = fields.Integer("Year", required=True, states=_draft)
+    period = fields.Selection(
+        PERIODS, "Period", required=True, sort=False, states=_draft)
+    lines = fields.One2Many(
+        'civic.points.ranking.line', 'origin_id', "Lines", readonly=True,
+        order=[('category', 'ASC'), ('rank', 'ASC'), ('party', 'ASC')])
+    published_by = fields.Many2One(
+        'res.user', "Published by", readonly=True, ondelete='RESTRICT')
+    published_date = fields.Date("Published on", readonly=True)
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('published', "Published"),
+            ], "State", required=True, readonly=True, sort=False)
+    del _draft
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('area_period_unique', Unique(t, t.area, t.year, t.period),
+                'civic_points.msg_ranking_unique'),
+            ]
+        cls._order = [
+            ('year', 'DESC'), ('period', 'DESC'), ('area', 'ASC'), ('id', 'DESC')]
+        cls._transitions |= {('draft', 'published')}
+        cls._buttons.update({
+                'compute': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'publish': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_year(cls):
+        return Pool().get('ir.date').today().year
+
+    @classmethod
+    def default_period(cls):
+        month = Pool().get('ir.date').today().month
+        return 'q%d' % ((month - 1) // 3 + 1)
+
+    def get_rec_name(self, name):
+        return (f'{self.area.name} {self.year} '
+            + dict(self.fields_get(['period'])['period']['selection'])[
+                self.period])
+
+    @property
+    def dates(self):
+        "First day and the day after the last of the period"
+        if self.period == 'year':
+            start = dt.date(self.year, 1, 1)
+            return start, start + relativedelta(years=1)
+        start = dt.date(self.year, 3 * int(self.period[1]) - 2, 1)
+        return start, start + relativedelta(months=3)
+
+    @classmethod
+    @ModelView.button
+    def compute(cls, rankings):
+        size = Pool().get('civic.points.configuration')(1).ranking_size
+        for ranking in rankings:
+            if ranking.state != 'draft':
+                continue
+            earned = earned_query(ranking.area, *ranking.dates)
+            ranked = earned.select(
+                earned.party, earned.category, earned.points,
+                Rank(window=Window([earned.category],
+                        order_by=[earned.points.desc])).as_('rank'))
+            query = ranked.select(
+                Literal(ranking.id), ranked.category, ranked.rank,
+                ranked.party, ranked.points,
+                Literal(Transaction().user), CurrentTimestamp(),
+                where=ranked.rank <= size)
+            cls._replace_lines(ranking, query,
+                ['category', 'rank', 'party', 'points'])
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('published')
+    def publish(cls, rankings):
+        cls.compute(rankings)
+        for ranking in rankings:
+            ranking._publish()
+        with without_check_access():
+            cls.save(rankings)
+
+
+class RankingLine(ModelSQL, ModelView):
+    "Points Ranking Line"
+    __name__ = 'civic.points.ranking.line'
+    origin_id = fields.Many2One(
+        'civic.points.ranking', "Ranking", required=True,
+        ondelete='CASCADE')
+    category = fields.Selection(
+        [(None, "")] + CATEGORIES, "Participant Category", readonly=True)
+    rank = fields.Integer("Rank", readonly=True)
+    party = fields.Many2One('party.party', "Name", readonly=True)
+    points = fields.Integer("Points", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('origin_id')
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.origin_id, Index.Range())))
+
+    def get_rec_name(self, name):
+        return f'{self.rank}. {self.party.rec_name} ({self.points})'
+
+
+class Honour(Workflow, ModelSQL, ModelView):
+    "Annual Award"
+    __name__ = 'civic.points.honour'
+    _draft = {'readonly': Eval('state') != 'draft'}
+    ranking_line = fields.Many2One(
+        'civic.points.ranking.line', "Chosen from", required=True,
+        ondelete='RESTRICT', states=_draft,
+        domain=[
+            ('origin_id.period', '=', 'year'),
+            ('origin_id.state', '=', 'published'),
+            ],
+        help="A place in a published ranking of the whole year.")
+    title = fields.Char(
+        "Title", required=True, states=_draft,
+        help="For example: 最美红色楼长.")
+    party = fields.Function(
+        fields.Many2One('party.party', "Name"), 'get_from_ranking')
+    year = fields.Function(fields.Integer("Year"), 'get_from_ranking')
+    area = fields.Function(
+        fields.Many2One('civic.area', "Area"), 'get_from_ranking',
+        searcher='search_area')
+    points = fields.Function(fields.Integer("Points"), 'get_from_ranking')
+    rank = fields.Function(fields.Integer("Rank"), 'get_from_ranking')
+    approved_by = fields.Many2One(
+        'res.user', "Approved by", readonly=True, ondelete='RESTRICT')
+    award_line = fields.Many2One(
+        'civic.points.line', "Points Awarded", readonly=True,
+        ondelete='RESTRICT')
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('approved', "Approved"),
+            ], "State", required=True, readonly=True, sort=False)
+    del _draft
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('line_title_unique', Unique(t, t.ranking_line, t.title),
+                'civic_points.msg_honour_unique'),
+            ]
+        cls._transitions |= {('draft', 'approved')}
+        cls._buttons.update({
+                'approve': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    def get_rec_name(self, name):
+        return f'{self.title} {self.ranking_line.party.rec_name}'
+
+    def get_from_ranking(self, name):
+        line = self.ranking_line
+        value = {
+            'party': line.party,
+            'year': line.origin_id.year,
+            'area': line.origin_id.area,
+            'points': line.points,
+            'rank': line.rank,
+            }[name]
+        return getattr(value, 'id', value)
+
+    @classmethod
+    def search_area(cls, name, clause):
+        return [('ranking_line.origin_id.area' + clause[0][len(name):],
+                *clause[1:])]
+
+    @classmethod
+    def check_modification(cls, mode, honours, values=None, external=False):
+        super().check_modification(
+            mode, honours, values=values, external=external)
+        if mode in {'write', 'delete'} and external:
+            for honour in honours:
+                if honour.state != 'draft':
+                    raise AccessError(gettext(
+                            'civic_points.msg_published_frozen',
+                            record=honour.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('approved')
+    def approve(cls, honours):
+        pool = Pool()
+        Configuration = pool.get('civic.points.configuration')
+        Line = pool.get('civic.points.line')
+        rule = Configuration(1).honour_rule
+        for honour in honours:
+            honour.approved_by = Transaction().user
+            if rule:
+                honour.award_line = Line.award(
+                    rule.code, honour.party, 1, origin=honour,
+                    description=honour.title)
+        with without_check_access():
+            cls.save(honours)
+
+
+class PublicityReport(Report):
+    "Monthly publicity notice"
+    __name__ = 'civic.points.publicity.notice'
+
+
+class PublicityXLSX(XLSXReport):
+    "Monthly publicity in Excel"
+    __name__ = 'civic.points.publicity.xlsx'
+
+    @classmethod
+    def render_xlsx(cls, publicities):
+        Line = Pool().get('civic.points.publicity.line')
+        categories = dict(category_labels())
+        sheets = []
+        for publicity in publicities:
+            rows = [[line.party.name, categories.get(line.category, ''),
+                    line.points, line.lines] for line in publicity.lines]
+            sheets.append((publicity.rec_name,
+                    [Line.party.string, Line.category.string,
+                        Line.points.string, Line.lines.string], rows))
+        return workbook_bytes(sheets)
+
+
+class RankingReport(Report):
+    "Points ranking notice"
+    __name__ = 'civic.points.ranking.notice'
+
+
+def category_labels():
+    "The participant categories in the user's language"
+    Rule = Pool().get('civic.points.rule')
+    return Rule.fields_get(['category'])['category']['selection']

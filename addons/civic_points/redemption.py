@@ -1,0 +1,507 @@
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+import datetime as dt
+import io
+import secrets
+from collections import Counter
+
+import segno
+from sql.aggregate import Count
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.report import Report
+from trytond.rpc import RPC
+from trytond.tools import grouped_slice, reduce_ids
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .exceptions import ForeignVoucherError, OfferError, VoucherError
+from .merchant import OFFER_KINDS
+
+# No 0/O, 1/I/L: codes are read aloud and typed at a counter
+CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'
+CODE_LENGTH = 8
+
+
+def new_code():
+    return ''.join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code):
+    return ''.join(c for c in (code or '').upper() if c.isalnum())
+
+
+def mask_name(name):
+    "王*, 王*强, 欧阳**锋: enough for a merchant to greet the holder"
+    name = name or ''
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + '*'
+    return name[0] + '*' * (len(name) - 2) + name[-1]
+
+
+class Redemption(Workflow, ModelSQL, ModelView):
+    "Points Redemption"
+    __name__ = 'civic.points.redemption'
+    _draft = {'readonly': Eval('state') != 'draft'}
+    party = fields.Many2One(
+        'party.party', "Holder", required=True, ondelete='RESTRICT',
+        states=_draft, domain=[('household', '!=', None)])
+    holder_name = fields.Function(
+        fields.Char("Holder"), 'get_holder_name')
+    offer = fields.Many2One(
+        'civic.points.offer', "Offer", required=True, ondelete='RESTRICT',
+        states=_draft)
+    merchant = fields.Many2One(
+        'civic.points.merchant', "Merchant", readonly=True,
+        ondelete='RESTRICT')
+    offer_kind = fields.Function(
+        fields.Selection(OFFER_KINDS, "Kind"), 'get_offer_field')
+    account = fields.Many2One(
+        'civic.points.account', "Account", readonly=True,
+        ondelete='RESTRICT')
+    area = fields.Many2One(
+        'civic.area', "Grid", readonly=True, ondelete='RESTRICT')
+    points = fields.Integer("Points", readonly=True)
+    value = fields.Numeric("Agreed Value (Yuan)", digits=(16, 2),
+        readonly=True)
+    code = fields.Char(
+        "Voucher Code", readonly=True,
+        help="The one-time code the merchant scans or types.")
+    qr_code = fields.Function(fields.Binary("QR Code"), 'get_qr_code')
+    issue_date = fields.Date("Issued on", readonly=True)
+    expiry_date = fields.Date("Valid Until", readonly=True)
+    redeemed_at = fields.Timestamp("Redeemed at", readonly=True)
+    redeemed_by = fields.Many2One(
+        'res.user', "Redeemed by", readonly=True, ondelete='RESTRICT')
+    debit_line = fields.Many2One(
+        'civic.points.line', "Debit", readonly=True, ondelete='RESTRICT')
+    refund_line = fields.Many2One(
+        'civic.points.line', "Refund", readonly=True, ondelete='RESTRICT')
+    settlement = fields.Many2One(
+        'civic.points.settlement', "Settlement", readonly=True,
+        ondelete='RESTRICT')
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('issued', "Issued"),
+            ('redeemed', "Redeemed"),
+            ('cancelled', "Cancelled"),
+            ('expired', "Expired"),
+            ], "State", required=True, readonly=True, sort=False)
+    del _draft
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('code_unique', Unique(t, t.code),
+                'civic_points.msg_voucher_code_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.party, Index.Range()), (t.offer, Index.Range())),
+                Index(t, (t.merchant, Index.Range()),
+                    (t.redeemed_at, Index.Range())),
+                Index(t, (t.state, Index.Equality()),
+                    (t.expiry_date, Index.Range()),
+                    where=t.state == 'issued'),
+                })
+        cls._order = [('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'issued'),
+            ('draft', 'cancelled'),
+            ('issued', 'redeemed'),
+            ('issued', 'cancelled'),
+            ('issued', 'expired'),
+            }
+        cls._buttons.update({
+                'issue': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': ~Eval('state').in_(['draft', 'issued']),
+                    'depends': ['state'],
+                    },
+                })
+        cls.__rpc__.update({
+                'redeem_code': RPC(readonly=False),
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    def get_rec_name(self, name):
+        return self.code or f'({self.id})'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('code', clause[1], normalise_code(clause[2])
+                if isinstance(clause[2], str) and '%' not in clause[2]
+                else clause[2])]
+
+    @classmethod
+    def get_holder_name(cls, vouchers, name):
+        with without_check_access():
+            return {v.id: mask_name(cls(v.id).party.name) for v in vouchers}
+
+    @classmethod
+    def get_offer_field(cls, vouchers, name):
+        with without_check_access():
+            return {v.id: cls(v.id).offer.kind for v in vouchers}
+
+    def get_qr_code(self, name):
+        if not self.code or self.state != 'issued':
+            return None
+        output = io.BytesIO()
+        segno.make(self.code, error='m').save(
+            output, kind='png', scale=8, border=2)
+        return output.getvalue()
+
+    @classmethod
+    def check_modification(cls, mode, vouchers, values=None, external=False):
+        super().check_modification(
+            mode, vouchers, values=values, external=external)
+        if mode == 'delete' or (mode == 'write' and external):
+            for voucher in vouchers:
+                if voucher.state != 'draft':
+                    raise AccessError(gettext(
+                            'civic_points.msg_voucher_not_draft',
+                            voucher=voucher.rec_name))
+
+    @classmethod
+    def copy(cls, vouchers, default=None):
+        default = dict(default or {})
+        for name in ('code', 'account', 'area', 'points', 'value',
+                'issue_date', 'expiry_date', 'redeemed_at', 'redeemed_by',
+                'debit_line', 'refund_line', 'settlement', 'merchant'):
+            default.setdefault(name, None)
+        return super().copy(vouchers, default=default)
+
+    # --- issuing -------------------------------------------------------
+    @classmethod
+    @ModelView.button
+    def issue(cls, vouchers):
+        with without_check_access():
+            cls._issue(vouchers)
+
+    @classmethod
+    @Workflow.transition('issued')
+    def _issue(cls, vouchers):
+        """Debit the holders' accounts and give each voucher its one-time
+        code; refused as a whole if an offer or a balance does not allow it"""
+        pool = Pool()
+        Account = pool.get('civic.points.account')
+        Offer = pool.get('civic.points.offer')
+        Line = pool.get('civic.points.line')
+        Configuration = pool.get('civic.points.configuration')
+        today = pool.get('ir.date').today()
+        if not vouchers:
+            return
+        accounts = Account.get_accounts([v.party for v in vouchers])
+        stocked = sorted({v.offer for v in vouchers
+                if v.offer.stock is not None}, key=lambda o: o.id)
+        Account.lock(sorted(set(accounts), key=lambda a: a.id))
+        Offer.lock(stocked)
+        for voucher in vouchers:
+            voucher.offer.check_available_on(today)
+        cls._check_limits(vouchers, today)
+        cls._take_stock(vouchers)
+        lines = Line.post([{
+                    'account': account.id,
+                    'party': v.party.id,
+                    'kind': 'voucher',
+                    'points': -v.offer.points,
+                    'date': today,
+                    'origin': str(v),
+                    'description': v.offer.rec_name,
+                    } for v, account in zip(vouchers, accounts)])
+        validity = dt.timedelta(days=Configuration(1).voucher_validity_days)
+        for voucher, account, line in zip(vouchers, accounts, lines):
+            expiry = today + validity
+            if voucher.offer.end_date:
+                expiry = min(expiry, voucher.offer.end_date)
+            voucher.code = cls._unused_code()
+            voucher.account = account
+            voucher.merchant = voucher.offer.merchant
+            voucher.area = line.area
+            voucher.points = voucher.offer.points
+            voucher.value = voucher.offer.value
+            voucher.issue_date = today
+            voucher.expiry_date = expiry
+            voucher.debit_line = line
+        cls.save(vouchers)
+
+    @classmethod
+    def _unused_code(cls):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        while True:
+            code = new_code()
+            cursor.execute(*table.select(table.id,
+                    where=table.code == code, limit=1))
+            if not cursor.fetchone():
+                return code
+
+    @classmethod
+    def _check_limits(cls, vouchers, today):
+        "Raise OfferError if a holder goes over an offer's limits"
+        limited = [v for v in vouchers
+            if v.offer.limit_per_person or v.offer.limit_per_month]
+        if not limited:
+            return
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        month = today.replace(day=1)
+        held, held_month = Counter(), Counter()
+        parties = {v.party.id for v in limited}
+        offers = {v.offer.id for v in limited}
+        for sub_ids in grouped_slice(list(parties)):
+            cursor.execute(*table.select(
+                    table.party, table.offer, table.issue_date,
+                    where=reduce_ids(table.party, sub_ids)
+                    & table.offer.in_(list(offers))
+                    & table.state.in_(['issued', 'redeemed'])))
+            for party, offer, issued in cursor:
+                if isinstance(issued, str):
+                    issued = dt.date.fromisoformat(issued)
+                held[party, offer] += 1
+                if issued and issued >= month:
+                    held_month[party, offer] += 1
+        for voucher in limited:
+            key = voucher.party.id, voucher.offer.id
+            held[key] += 1
+            held_month[key] += 1
+            offer = voucher.offer
+            if offer.limit_per_person and held[key] > offer.limit_per_person:
+                raise OfferError(gettext(
+                        'civic_points.msg_offer_limit_per_person',
+                        offer=offer.rec_name, party=voucher.party.rec_name,
+                        limit=offer.limit_per_person))
+            if (offer.limit_per_month
+                    and held_month[key] > offer.limit_per_month):
+                raise OfferError(gettext(
+                        'civic_points.msg_offer_limit_per_month',
+                        offer=offer.rec_name, party=voucher.party.rec_name,
+                        limit=offer.limit_per_month))
+
+    @classmethod
+    def _take_stock(cls, vouchers, sign=-1):
+        "Take (or give back with sign=1) one unit of stock per voucher"
+        Offer = Pool().get('civic.points.offer')
+        table = Offer.__table__()
+        cursor = Transaction().connection.cursor()
+        needed = Counter(v.offer.id for v in vouchers
+            if v.offer.stock is not None)
+        for offer_id, count in needed.items():
+            offer = Offer(offer_id)
+            if sign < 0 and offer.stock < count:
+                raise OfferError(gettext(
+                        'civic_points.msg_offer_out_of_stock',
+                        offer=offer.rec_name))
+            cursor.execute(*table.update(
+                    [table.stock], [table.stock + sign * count],
+                    where=table.id == offer_id))
+        if needed:
+            Offer._clear_cache()
+
+    # --- cancelling and expiry -----------------------------------------
+    @classmethod
+    @ModelView.button
+    def cancel(cls, vouchers):
+        with without_check_access():
+            cls._cancel(vouchers)
+
+    @classmethod
+    @Workflow.transition('cancelled')
+    def _cancel(cls, vouchers):
+        cls._refund([v for v in vouchers if v.state == 'issued'])
+
+    @classmethod
+    @Workflow.transition('expired')
+    def expire(cls, vouchers):
+        cls._refund(vouchers)
+
+    @classmethod
+    def _refund(cls, vouchers):
+        "Give the points and the stock of issued vouchers back"
+        pool = Pool()
+        Account = pool.get('civic.points.account')
+        Offer = pool.get('civic.points.offer')
+        Line = pool.get('civic.points.line')
+        today = pool.get('ir.date').today()
+        if not vouchers:
+            return
+        Account.lock(sorted({v.account for v in vouchers},
+                key=lambda a: a.id))
+        Offer.lock(sorted({v.offer for v in vouchers
+                    if v.offer.stock is not None}, key=lambda o: o.id))
+        cls.lock(vouchers)
+        for voucher in vouchers:
+            if cls(voucher.id).state != 'issued':
+                raise VoucherError(gettext(
+                        'civic_points.msg_voucher_not_issued',
+                        voucher=voucher.rec_name))
+        lines = Line.post([{
+                    'account': v.account.id,
+                    'party': v.party.id,
+                    'kind': 'refund',
+                    'points': v.points,
+                    'date': today,
+                    'origin': str(v),
+                    'description': v.offer.rec_name,
+                    } for v in vouchers])
+        cls._take_stock(vouchers, sign=1)
+        for voucher, line in zip(vouchers, lines):
+            voucher.refund_line = line
+        cls.save(vouchers)
+
+    @classmethod
+    def expire_vouchers(cls, date=None):
+        "Expire the issued vouchers past their date and refund them"
+        today = date or Pool().get('ir.date').today()
+        with without_check_access():
+            vouchers = cls.search([
+                    ('state', '=', 'issued'),
+                    ('expiry_date', '<', today),
+                    ], order=[('id', 'ASC')])
+            cls.expire(vouchers)
+        return vouchers
+
+    # --- redeeming -----------------------------------------------------
+    @classmethod
+    def redeem_code(cls, code):
+        """Redeem the voucher with code for one of the current user's
+        merchants; return what the counter shows.  Raise VoucherError for a
+        code that is unknown, used, cancelled or expired and
+        ForeignVoucherError for another merchant's voucher."""
+        pool = Pool()
+        Merchant = pool.get('civic.points.merchant')
+        Date = pool.get('ir.date')
+        code = normalise_code(code)
+        with without_check_access():
+            vouchers = cls.search([('code', '=', code)], limit=1)
+            if not vouchers:
+                raise VoucherError(gettext(
+                        'civic_points.msg_voucher_unknown', code=code))
+            voucher, = vouchers
+            if voucher.merchant.id not in Merchant.of_user():
+                raise ForeignVoucherError(gettext(
+                        'civic_points.msg_voucher_other_merchant',
+                        code=code))
+            cls.lock([voucher])
+            voucher = cls(voucher.id)
+            cls._check_redeemable(voucher, Date.today())
+            cls._redeem([voucher])
+            return voucher.counter_summary()
+
+    @classmethod
+    def _check_redeemable(cls, voucher, today):
+        if voucher.state == 'redeemed':
+            raise VoucherError(gettext(
+                    'civic_points.msg_voucher_used', code=voucher.code,
+                    date=voucher.redeemed_at.date()))
+        if voucher.state == 'cancelled':
+            raise VoucherError(gettext(
+                    'civic_points.msg_voucher_cancelled', code=voucher.code))
+        if voucher.state == 'expired' or voucher.expiry_date < today:
+            raise VoucherError(gettext(
+                    'civic_points.msg_voucher_expired', code=voucher.code,
+                    date=voucher.expiry_date))
+
+    @classmethod
+    @Workflow.transition('redeemed')
+    def _redeem(cls, vouchers):
+        cls.write(vouchers, {
+                'redeemed_at': dt.datetime.now(),
+                'redeemed_by': Transaction().user,
+                })
+
+    def counter_summary(self):
+        return {
+            'id': self.id,
+            'code': self.code,
+            'offer': self.offer.name,
+            'merchant': self.merchant.name,
+            'holder': mask_name(self.party.name),
+            'points': self.points,
+            'value': self.value,
+            'redeemed_at': self.redeemed_at,
+            }
+
+    @classmethod
+    def count_by_state(cls, domain):
+        "Return {state: count} of the vouchers in domain"
+        table = cls.__table__()
+        query = cls.search(domain, order=[], query=True)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.state, Count(table.id),
+                where=table.id.in_(query), group_by=[table.state]))
+        return dict(cursor)
+
+
+class RedeemStart(ModelView):
+    "Redeem Voucher"
+    __name__ = 'civic.points.redemption.redeem.start'
+    code = fields.Char(
+        "Voucher Code", required=True,
+        help="Scan the QR code or type the code the holder shows.")
+
+
+class RedeemDone(ModelView):
+    "Voucher Redeemed"
+    __name__ = 'civic.points.redemption.redeem.done'
+    code = fields.Char("Voucher Code", readonly=True)
+    offer = fields.Char("Offer", readonly=True)
+    holder = fields.Char("Holder", readonly=True)
+    points = fields.Integer("Points", readonly=True)
+    redeemed_at = fields.Timestamp("Redeemed at", readonly=True)
+
+
+class Redeem(Wizard):
+    "Redeem Voucher"
+    __name__ = 'civic.points.redemption.redeem'
+    start = StateView(
+        'civic.points.redemption.redeem.start',
+        'civic_points.redeem_start_view_form', [
+            Button("Close", 'end', 'tryton-cancel'),
+            Button("Redeem", 'redeem', 'tryton-ok', default=True),
+            ])
+    redeem = StateTransition()
+    done = StateView(
+        'civic.points.redemption.redeem.done',
+        'civic_points.redeem_done_view_form', [
+            Button("Close", 'end', 'tryton-close'),
+            Button("Next Voucher", 'start', 'tryton-forward', default=True),
+            ])
+
+    def default_start(self, fields):
+        return {}
+
+    def transition_redeem(self):
+        Redemption = Pool().get('civic.points.redemption')
+        self.done.__dict__.update(
+            Redemption.redeem_code(self.start.code))
+        return 'done'
+
+    def default_done(self, fields):
+        return {f: getattr(self.done, f, None) for f in [
+                'code', 'offer', 'holder', 'points', 'redeemed_at']}
+
+
+class VoucherReport(Report):
+    "Voucher with its QR code, printed for the holder"
+    __name__ = 'civic.points.redemption.voucher'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['qr_svg'] = lambda code: segno.make(
+            code, error='m').svg_data_uri(scale=6, border=2)
+        return context
