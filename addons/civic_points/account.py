@@ -13,6 +13,7 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.rpc import RPC
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
@@ -34,7 +35,7 @@ def month_start(date):
 
 
 class Account(ModelSQL, ModelView):
-    "Points Account"
+    __string__ = "Points Account"
     __name__ = 'civic.points.account'
     party = fields.Many2One(
         'party.party', "Holder", required=True, readonly=True,
@@ -170,7 +171,7 @@ class Account(ModelSQL, ModelView):
 
 
 class Line(ModelSQL, ModelView):
-    "Points Ledger Line"
+    __string__ = "Points Ledger Line"
     __name__ = 'civic.points.line'
     account = fields.Many2One(
         'civic.points.account', "Account", required=True, readonly=True,
@@ -246,6 +247,9 @@ class Line(ModelSQL, ModelView):
                         | Eval('reversed', False)),
                     'depends': ['state', 'kind', 'reversed'],
                     },
+                })
+        cls.__rpc__.update({
+                'award': RPC(readonly=False, result=int),
                 })
 
     @classmethod
@@ -340,6 +344,7 @@ class Line(ModelSQL, ModelView):
         Account = pool.get('civic.points.account')
         Rule = pool.get('civic.points.rule')
         today = pool.get('ir.date').today()
+        cls._check_award_access([r['party'] for r in requests])
         codes = {r['rule'] for r in requests}
         with without_check_access():
             rules = {r.code: r for r in Rule.search([
@@ -380,6 +385,17 @@ class Line(ModelSQL, ModelView):
             values['account'] = account.id
         cls.check_caps(vlist, {r.id: r for r in rules.values()})
         return cls.post(vlist)
+
+    @classmethod
+    def _check_award_access(cls, parties):
+        "Users award points only to the residents in their scope"
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        Party = pool.get('party.party')
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            ModelAccess.check('civic.points.account', 'read')
+            Party.read(list({int(p) for p in parties}), ['id'])
 
     @classmethod
     def check_caps(cls, vlist, rules):

@@ -6,7 +6,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 
 class AwardStart(ModelView):
-    "Award Points"
+    __string__ = "Award Points"
     __name__ = 'civic.points.award.start'
     rule = fields.Many2One(
         'civic.points.rule', "Rule", required=True)
@@ -28,7 +28,7 @@ class AwardStart(ModelView):
 
 
 class Award(Wizard):
-    "Award Points"
+    __string__ = "Award Points"
     __name__ = 'civic.points.award'
     start = StateView('civic.points.award.start',
         'civic_points.award_start_view_form', [

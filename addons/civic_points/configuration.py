@@ -3,7 +3,7 @@ from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
-    "Points Configuration"
+    __string__ = "Points Configuration"
     __name__ = 'civic.points.configuration'
     expiry_months = fields.Integer(
         "Points Expire After (Months)",

@@ -17,7 +17,7 @@ OFFER_KINDS = [
 
 
 class Merchant(DeactivableMixin, ModelSQL, ModelView):
-    "Merchant"
+    __string__ = "Merchant"
     __name__ = 'civic.points.merchant'
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True)
@@ -68,7 +68,7 @@ class Merchant(DeactivableMixin, ModelSQL, ModelView):
 
 
 class MerchantUser(ModelSQL):
-    "Merchant User"
+    __string__ = "Merchant User"
     __name__ = 'civic.points.merchant-res.user'
     merchant = fields.Many2One(
         'civic.points.merchant', "Merchant", required=True,
@@ -78,7 +78,7 @@ class MerchantUser(ModelSQL):
 
 
 class Offer(DeactivableMixin, ModelSQL, ModelView):
-    "Points Offer"
+    __string__ = "Points Offer"
     __name__ = 'civic.points.offer'
     merchant = fields.Many2One(
         'civic.points.merchant', "Merchant", required=True,

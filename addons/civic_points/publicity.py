@@ -92,7 +92,7 @@ class FrozenMixin:
 
 
 class Publicity(FrozenMixin, Workflow, ModelSQL, ModelView):
-    "Monthly Points Publicity"
+    __string__ = "Monthly Points Publicity"
     __name__ = 'civic.points.publicity'
     _draft = {'readonly': Eval('state') != 'draft'}
     area = fields.Many2One(
@@ -193,7 +193,7 @@ class Publicity(FrozenMixin, Workflow, ModelSQL, ModelView):
 
 
 class PublicityLine(ModelSQL, ModelView):
-    "Monthly Points Publicity Line"
+    __string__ = "Monthly Points Publicity Line"
     __name__ = 'civic.points.publicity.line'
     origin_id = fields.Many2One(
         'civic.points.publicity', "Publicity", required=True,
@@ -213,7 +213,7 @@ class PublicityLine(ModelSQL, ModelView):
 
 
 class Ranking(FrozenMixin, Workflow, ModelSQL, ModelView):
-    "Points Ranking"
+    __string__ = "Points Ranking"
     __name__ = 'civic.points.ranking'
     _draft = {'readonly': Eval('state') != 'draft'}
     area = fields.Many2One(
@@ -315,7 +315,7 @@ class Ranking(FrozenMixin, Workflow, ModelSQL, ModelView):
 
 
 class RankingLine(ModelSQL, ModelView):
-    "Points Ranking Line"
+    __string__ = "Points Ranking Line"
     __name__ = 'civic.points.ranking.line'
     origin_id = fields.Many2One(
         'civic.points.ranking', "Ranking", required=True,
@@ -338,7 +338,7 @@ class RankingLine(ModelSQL, ModelView):
 
 
 class Honour(Workflow, ModelSQL, ModelView):
-    "Annual Award"
+    __string__ = "Annual Award"
     __name__ = 'civic.points.honour'
     _draft = {'readonly': Eval('state') != 'draft'}
     ranking_line = fields.Many2One(
@@ -440,12 +440,12 @@ class Honour(Workflow, ModelSQL, ModelView):
 
 
 class PublicityReport(Report):
-    "Monthly publicity notice"
+    __string__ = "Monthly publicity notice"
     __name__ = 'civic.points.publicity.notice'
 
 
 class PublicityXLSX(XLSXReport):
-    "Monthly publicity in Excel"
+    __string__ = "Monthly publicity in Excel"
     __name__ = 'civic.points.publicity.xlsx'
 
     @classmethod
@@ -463,7 +463,7 @@ class PublicityXLSX(XLSXReport):
 
 
 class RankingReport(Report):
-    "Points ranking notice"
+    __string__ = "Points ranking notice"
     __name__ = 'civic.points.ranking.notice'
 
 

@@ -46,7 +46,7 @@ def mask_name(name):
 
 
 class Redemption(Workflow, ModelSQL, ModelView):
-    "Points Redemption"
+    __string__ = "Points Redemption"
     __name__ = 'civic.points.redemption'
     _draft = {'readonly': Eval('state') != 'draft'}
     party = fields.Many2One(
@@ -447,7 +447,7 @@ class Redemption(Workflow, ModelSQL, ModelView):
 
 
 class RedeemStart(ModelView):
-    "Redeem Voucher"
+    __string__ = "Redeem Voucher"
     __name__ = 'civic.points.redemption.redeem.start'
     code = fields.Char(
         "Voucher Code", required=True,
@@ -455,7 +455,7 @@ class RedeemStart(ModelView):
 
 
 class RedeemDone(ModelView):
-    "Voucher Redeemed"
+    __string__ = "Voucher Redeemed"
     __name__ = 'civic.points.redemption.redeem.done'
     code = fields.Char("Voucher Code", readonly=True)
     offer = fields.Char("Offer", readonly=True)
@@ -465,7 +465,7 @@ class RedeemDone(ModelView):
 
 
 class Redeem(Wizard):
-    "Redeem Voucher"
+    __string__ = "Redeem Voucher"
     __name__ = 'civic.points.redemption.redeem'
     start = StateView(
         'civic.points.redemption.redeem.start',
@@ -496,7 +496,7 @@ class Redeem(Wizard):
 
 
 class VoucherReport(Report):
-    "Voucher with its QR code, printed for the holder"
+    __string__ = "Voucher with its QR code, printed for the holder"
     __name__ = 'civic.points.redemption.voucher'
 
     @classmethod

@@ -26,7 +26,7 @@ ACTIONS = [
 
 
 class Rule(DeactivableMixin, ModelSQL, ModelView):
-    "Points Rule"
+    __string__ = "Points Rule"
     __name__ = 'civic.points.rule'
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char(

@@ -18,7 +18,7 @@ from .xlsx import XLSXReport, workbook_bytes
 
 
 class Settlement(Workflow, ModelSQL, ModelView):
-    "Merchant Settlement"
+    __string__ = "Merchant Settlement"
     __name__ = 'civic.points.settlement'
     _draft = {'readonly': Eval('state') != 'draft'}
     merchant = fields.Many2One(
@@ -228,7 +228,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
 
 
 class PrepareStart(ModelView):
-    "Prepare Settlements"
+    __string__ = "Prepare Settlements"
     __name__ = 'civic.points.settlement.prepare.start'
     month = fields.Date("Month", required=True)
 
@@ -239,7 +239,7 @@ class PrepareStart(ModelView):
 
 
 class Prepare(Wizard):
-    "Prepare Settlements"
+    __string__ = "Prepare Settlements"
     __name__ = 'civic.points.settlement.prepare'
     start = StateView(
         'civic.points.settlement.prepare.start',
@@ -259,12 +259,12 @@ class Prepare(Wizard):
 
 
 class SettlementReport(Report):
-    "Merchant settlement statement"
+    __string__ = "Merchant settlement statement"
     __name__ = 'civic.points.settlement.statement'
 
 
 class SettlementXLSX(XLSXReport):
-    "Merchant settlement in Excel"
+    __string__ = "Merchant settlement in Excel"
     __name__ = 'civic.points.settlement.xlsx'
 
     @classmethod

@@ -12,7 +12,7 @@ from .rule import CATEGORIES
 
 
 class MonthlyPoints(ModelSQL, ModelView):
-    "Points per Month"
+    __string__ = "Points per Month"
     __name__ = 'civic.points.monthly'
     period = fields.Char("Month")
     year = fields.Integer("Year")
