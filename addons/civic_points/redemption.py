@@ -295,8 +295,6 @@ class Redemption(Workflow, ModelSQL, ModelView):
     def _take_stock(cls, vouchers, sign=-1):
         "Take (or give back with sign=1) one unit of stock per voucher"
         Offer = Pool().get('civic.points.offer')
-        table = Offer.__table__()
-        cursor = Transaction().connection.cursor()
         needed = Counter(v.offer.id for v in vouchers
             if v.offer.stock is not None)
         for offer_id, count in needed.items():
@@ -305,11 +303,7 @@ class Redemption(Workflow, ModelSQL, ModelView):
                 raise OfferError(gettext(
                         'civic_points.msg_offer_out_of_stock',
                         offer=offer.rec_name))
-            cursor.execute(*table.update(
-                    [table.stock], [table.stock + sign * count],
-                    where=table.id == offer_id))
-        if needed:
-            Offer._clear_cache()
+            Offer.write([offer], {'stock': offer.stock + sign * count})
 
     # --- cancelling and expiry -----------------------------------------
     @classmethod
@@ -486,13 +480,15 @@ class Redeem(Wizard):
 
     def transition_redeem(self):
         Redemption = Pool().get('civic.points.redemption')
-        self.done.__dict__.update(
-            Redemption.redeem_code(self.start.code))
+        summary = Redemption.redeem_code(self.start.code)
+        for name in self.done_fields:
+            setattr(self.done, name, summary[name])
         return 'done'
 
+    done_fields = ['code', 'offer', 'holder', 'points', 'redeemed_at']
+
     def default_done(self, fields):
-        return {f: getattr(self.done, f, None) for f in [
-                'code', 'offer', 'holder', 'points', 'redeemed_at']}
+        return {f: getattr(self.done, f, None) for f in self.done_fields}
 
 
 class VoucherReport(Report):
