@@ -19,6 +19,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import (
     AwardError, BalanceError, CapError, LedgerError, ReversalError)
+from .locking import lock
 from .rule import CATEGORIES
 
 KINDS = [
@@ -91,7 +92,7 @@ class Account(ModelSQL, ModelView):
         missing = [p for p in party_ids if p not in accounts]
         if missing:
             # Locking the holders serialises two first awards to a party
-            Party.lock(Party.browse(missing))
+            lock(Party, Party.browse(missing))
             accounts = cls._find(party_ids)
             missing = [p for p in party_ids if p not in accounts]
             with without_check_access():
@@ -116,6 +117,17 @@ class Account(ModelSQL, ModelView):
         caller has locked; raise BalanceError if one would go negative"""
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
+        debits = [a for a, d in deltas.items() if d < 0]
+        for sub_ids in grouped_slice(debits):
+            cursor.execute(*table.select(table.id, table.balance,
+                    where=reduce_ids(table.id, sub_ids)))
+            for account_id, balance in cursor:
+                if balance + deltas[account_id] < 0:
+                    raise BalanceError(gettext(
+                            'civic_points.msg_balance_insufficient',
+                            account=cls(account_id).rec_name,
+                            balance=balance,
+                            points=-deltas[account_id]))
         by_delta = defaultdict(list)
         for account_id, delta in deltas.items():
             if delta:
@@ -125,19 +137,6 @@ class Account(ModelSQL, ModelView):
                 cursor.execute(*table.update(
                         [table.balance], [table.balance + delta],
                         where=reduce_ids(table.id, sub_ids)))
-        negative = [a for a, d in deltas.items() if d < 0]
-        for sub_ids in grouped_slice(negative):
-            cursor.execute(*table.select(table.id, table.balance,
-                    where=reduce_ids(table.id, sub_ids)
-                    & (table.balance < 0), limit=1))
-            row = cursor.fetchone()
-            if row:
-                account = cls(row[0])
-                raise BalanceError(gettext(
-                        'civic_points.msg_balance_insufficient',
-                        account=account.rec_name,
-                        balance=row[1] - deltas[row[0]],
-                        points=-deltas[row[0]]))
 
     @classmethod
     def expire_points(cls, date=None):
@@ -155,8 +154,7 @@ class Account(ModelSQL, ModelView):
         to_expire = Line.expirable_points(cutoff)
         if not to_expire:
             return []
-        accounts = cls.browse(list(to_expire))
-        cls.lock(accounts)
+        accounts = lock(cls, cls.browse(list(to_expire)))
         to_expire = Line.expirable_points(cutoff, [a.id for a in accounts])
         return Line.post([{
                     'account': account_id,
@@ -380,7 +378,7 @@ class Line(ModelSQL, ModelView):
                     'state': 'pending' if rule.needs_approval else 'posted',
                     })
         accounts = Account.get_accounts([v['party'] for v in vlist])
-        Account.lock(sorted(set(accounts), key=lambda a: a.id))
+        lock(Account, accounts)
         for values, account in zip(vlist, accounts):
             values['account'] = account.id
         cls.check_caps(vlist, {r.id: r for r in rules.values()})
@@ -481,8 +479,8 @@ class Line(ModelSQL, ModelView):
         "Post pending lines: they count in the balance from now on"
         pool = Pool()
         Account = pool.get('civic.points.account')
-        lines = cls._pending(lines)
-        Account.lock(sorted({l.account for l in lines}, key=lambda a: a.id))
+        lock(Account, [l.account for l in lines])
+        lines = cls._pending(cls.browse(lines))
         cls._decide(lines, 'posted')
         Account.add_to_balances(cls.balance_deltas(lines))
 
@@ -516,6 +514,8 @@ class Line(ModelSQL, ModelView):
         pool = Pool()
         Account = pool.get('civic.points.account')
         today = pool.get('ir.date').today()
+        lock(Account, [l.account for l in lines])
+        lines = cls.browse(lines)
         for line in lines:
             if line.state != 'posted' or line.kind != 'award':
                 raise ReversalError(gettext(
@@ -524,7 +524,6 @@ class Line(ModelSQL, ModelView):
             if line.reversed:
                 raise ReversalError(gettext(
                         'civic_points.msg_line_reversed_twice'))
-        Account.lock(sorted({l.account for l in lines}, key=lambda a: a.id))
         return cls.post([{
                     'account': l.account.id,
                     'party': l.party.id,

@@ -20,6 +20,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import ForeignVoucherError, OfferError, VoucherError
+from .locking import lock
 from .merchant import OFFER_KINDS
 
 # No 0/O, 1/I/L: codes are read aloud and typed at a counter
@@ -207,8 +208,8 @@ class Redemption(Workflow, ModelSQL, ModelView):
         accounts = Account.get_accounts([v.party for v in vouchers])
         stocked = sorted({v.offer for v in vouchers
                 if v.offer.stock is not None}, key=lambda o: o.id)
-        Account.lock(sorted(set(accounts), key=lambda a: a.id))
-        Offer.lock(stocked)
+        lock(Account, accounts)
+        lock(Offer, stocked)
         for voucher in vouchers:
             voucher.offer.check_available_on(today)
         cls._check_limits(vouchers, today)
@@ -332,11 +333,10 @@ class Redemption(Workflow, ModelSQL, ModelView):
         today = pool.get('ir.date').today()
         if not vouchers:
             return
-        Account.lock(sorted({v.account for v in vouchers},
-                key=lambda a: a.id))
-        Offer.lock(sorted({v.offer for v in vouchers
-                    if v.offer.stock is not None}, key=lambda o: o.id))
-        cls.lock(vouchers)
+        lock(Account, [v.account for v in vouchers])
+        lock(Offer, [v.offer for v in vouchers
+                if v.offer.stock is not None])
+        lock(cls, vouchers)
         for voucher in vouchers:
             if cls(voucher.id).state != 'issued':
                 raise VoucherError(gettext(
@@ -389,7 +389,7 @@ class Redemption(Workflow, ModelSQL, ModelView):
                 raise ForeignVoucherError(gettext(
                         'civic_points.msg_voucher_other_merchant',
                         code=code))
-            cls.lock([voucher])
+            lock(cls, [voucher])
             voucher = cls(voucher.id)
             cls._check_redeemable(voucher, Date.today())
             cls._redeem([voucher])

@@ -1,0 +1,131 @@
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+"""Eight processes hammer the same points accounts with awards, vouchers,
+redemptions and reversals; then the ledger must still hold: balances equal
+the sums of their lines, none is negative, no voucher is redeemed twice and
+every committed operation left exactly its line.  A second run kills a
+worker in the middle of its work."""
+import collections
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORKER = os.path.join(ROOT, 'tests', 'points_worker.py')
+WORKERS = 8
+
+
+class PointsConcurrencyTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.TemporaryDirectory(
+            dir=os.environ.get('CIVIC_TEST_WORK'))
+        cls.database = f'conc_{os.getpid()}'
+        env = dict(os.environ)
+        for name in ('DB_NAME', 'DB_CACHE', 'TRYTOND_CONFIG'):
+            env.pop(name, None)
+        env.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
+        if env['TRYTOND_DATABASE__URI'].startswith('sqlite'):
+            env['TRYTOND_DATABASE__PATH'] = cls.work.name
+        cls.env = env
+        cls.run_script('scripts/database.py', 'create', cls.database)
+        cls.run_script(WORKER, '-d', cls.database, '--setup')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.run_script('scripts/database.py', 'drop', cls.database)
+        cls.work.cleanup()
+
+    @classmethod
+    def run_script(cls, script, *args):
+        result = subprocess.run(
+            [sys.executable, os.path.join(ROOT, script), *args],
+            env=cls.env, capture_output=True, text=True)
+        if result.returncode:
+            raise AssertionError(f'{script} failed:\n{result.stderr}')
+        return result.stdout
+
+    def start_workers(self, name, seconds):
+        journals, processes = [], []
+        for number in range(WORKERS):
+            journal = os.path.join(self.work.name, f'{name}-{number}.jsonl')
+            journals.append(journal)
+            processes.append(subprocess.Popen([sys.executable, WORKER,
+                        '-d', self.database, '--worker', str(number),
+                        '--seconds', str(seconds), '--journal', journal],
+                    env=self.env))
+        return journals, processes
+
+    def facts(self):
+        journals = [os.path.join(self.work.name, f)
+            for f in os.listdir(self.work.name) if f.endswith('.jsonl')]
+        return json.loads(self.run_script(
+                WORKER, '-d', self.database, '--check', *journals))
+
+    def assert_ledger_holds(self, facts, unjournaled=0):
+        """Check the facts; unjournaled is how many operations may have been
+        committed by killed workers without reaching their journal"""
+        self.assertTrue(facts['balances_equal_sums'])
+        self.assertEqual(facts['negative_balances'], [])
+        self.assertEqual(facts['accounts'], 6)
+        pairs = [
+            ('award_ops_db', 'award_ops_journal'),
+            ('reversed_db', 'reversed_journal'),
+            ('debits_db', 'issued_journal'),
+            ('redeemed_db', 'redeemed_journal'),
+            ]
+        extra = 0
+        for in_db, in_journal in pairs:
+            db = collections.Counter(facts[in_db])
+            journal = collections.Counter(facts[in_journal])
+            # nothing doubled: no operation left two lines, no voucher was
+            # redeemed twice, no line was reversed twice
+            self.assertEqual(max(db.values(), default=1), 1, in_db)
+            self.assertEqual(max(journal.values(), default=1), 1, in_journal)
+            # nothing lost: every committed operation is in the database
+            self.assertEqual(journal - db, collections.Counter(), in_journal)
+            extra += sum((db - journal).values())
+        self.assertLessEqual(extra, unjournaled)
+        self.assertEqual(facts['lines'], len(facts['award_ops_db'])
+            + len(facts['reversed_db']) + len(facts['debits_db']))
+
+    def test_concurrent_operations(self):
+        "Awards, vouchers, redemptions and reversals from 8 processes"
+        journals, processes = self.start_workers('hammer', 12)
+        for process in processes:
+            self.assertEqual(process.wait(timeout=300), 0)
+        facts = self.facts()
+        self.assert_ledger_holds(facts)
+        statuses = facts['statuses']
+        for kind, count in facts['journal'].items():
+            self.assertGreater(count, 0, kind)
+        # Overdrafts and second redemptions were tried and refused
+        self.assertGreater(statuses.get('refused', 0), 0)
+        total = sum(statuses.values())
+        self.assertLess(statuses.get('gave_up', 0), total * 0.05, statuses)
+        print(f'\n    {WORKERS} workers: {statuses}, committed '
+            f'{facts["journal"]}, {facts["lines"]} lines', flush=True)
+
+    def test_killed_worker(self):
+        "A worker killed in the middle of its work leaves no half operation"
+        journals, processes = self.start_workers('kill', 10)
+        time.sleep(4)
+        victims = processes[:2]
+        for process in victims:
+            process.send_signal(signal.SIGKILL)
+        for process in processes:
+            code = process.wait(timeout=300)
+            if process not in victims:
+                self.assertEqual(code, 0)
+        self.assertEqual([p.returncode for p in victims],
+            [-signal.SIGKILL] * len(victims))
+        self.assert_ledger_holds(self.facts(), unjournaled=len(victims))
+
+
+if __name__ == '__main__':
+    unittest.main()
