@@ -201,6 +201,7 @@ class PublicityLine(ModelSQL, ModelView):
     party = fields.Many2One('party.party', "Name", readonly=True)
     category = fields.Selection(
         [(None, "")] + CATEGORIES, "Participant Category", readonly=True)
+    category_string = category.translated('category')
     points = fields.Integer("Points", readonly=True)
     lines = fields.Integer("Records", readonly=True)
 
@@ -222,6 +223,7 @@ class Ranking(FrozenMixin, Workflow, ModelSQL, ModelView):
     year = fields.Integer("Year", required=True, states=_draft)
     period = fields.Selection(
         PERIODS, "Period", required=True, sort=False, states=_draft)
+    period_string = period.translated('period')
     lines = fields.One2Many(
         'civic.points.ranking.line', 'origin_id', "Lines", readonly=True,
         order=[('category', 'ASC'), ('rank', 'ASC'), ('party', 'ASC')])
@@ -270,9 +272,7 @@ class Ranking(FrozenMixin, Workflow, ModelSQL, ModelView):
         return 'q%d' % ((month - 1) // 3 + 1)
 
     def get_rec_name(self, name):
-        return (f'{self.area.name} {self.year} '
-            + dict(self.fields_get(['period'])['period']['selection'])[
-                self.period])
+        return f'{self.area.name} {self.year} {self.period_string}'
 
     @property
     def dates(self):
@@ -322,6 +322,7 @@ class RankingLine(ModelSQL, ModelView):
         ondelete='CASCADE')
     category = fields.Selection(
         [(None, "")] + CATEGORIES, "Participant Category", readonly=True)
+    category_string = category.translated('category')
     rank = fields.Integer("Rank", readonly=True)
     party = fields.Many2One('party.party', "Name", readonly=True)
     points = fields.Integer("Points", readonly=True)

@@ -47,6 +47,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
             ('confirmed', "Confirmed"),
             ('paid', "Paid"),
             ], "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
     del _draft
 
     @classmethod
