@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 
-MODULES = ['civic_grid']
+MODULES = ['civic_grid', 'civic_points']
 ADMIN_PASSWORD = 'admin'
 
 

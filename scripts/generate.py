@@ -131,13 +131,19 @@ class Generator:
         from trytond.pool import Pool
         pool = Pool()
         Area = pool.get('civic.area')
-        if Area.search([('code', '=', 'D01')], limit=1):
-            log('demo data already present: nothing to do')
-            return
         started = time.perf_counter()
         timings = {}
-        for step in ('areas', 'households', 'residents', 'appointments',
-                'visits'):
+        steps = ['areas', 'households', 'residents', 'appointments', 'visits']
+        if Area.search([('code', '=', 'D01')], limit=1):
+            log('the district is already there')
+            steps = []
+            self.micro_grids = Area.search(
+                [('level.code', '=', 'micro_grid')], order=[('id', 'ASC')])
+            self.communities = Area.search(
+                [('level.code', '=', 'community')], order=[('id', 'ASC')])
+        if self.wants_points():
+            steps.append('points')
+        for step in steps:
             step_started = time.perf_counter()
             if step == 'residents' and jobs > 1:
                 self.make_residents_in_parallel(jobs, command)
@@ -150,6 +156,23 @@ class Generator:
         self.timings = timings
         self.total = total
         return timings
+
+    def wants_points(self):
+        "Points demo data, when civic_points is active and has none yet"
+        from trytond.pool import Pool
+        pool = Pool()
+        try:
+            Rule = pool.get('civic.points.rule')
+        except KeyError:
+            return False
+        if self.size_name == 'seed':
+            log('points: the seed ledger is filled by the benchmark')
+            return False
+        return not Rule.search([], limit=1)
+
+    def make_points(self):
+        from points_demo import PointsDemo
+        PointsDemo(self.random, self.commit).run()
 
     def make_areas(self):
         from trytond.pool import Pool

@@ -50,9 +50,22 @@ def ensure_users(password=PASSWORD):
         else:
             user = User.create([{'login': login, **values}])
         users.append((login, name, scope))
+    link_merchant_user(pool)
     admin, = User.search([('login', '=', 'admin')])
     User.write([admin], {'language': zh_cn.id})
     return users
+
+
+def link_merchant_user(pool):
+    "The demo merchant redeems for the points supermarket and the canteen"
+    try:
+        Merchant = pool.get('civic.points.merchant')
+    except KeyError:
+        return
+    user, = pool.get('res.user').search([('login', '=', 'merchant')])
+    merchants = Merchant.search([('code', 'in', ['SHOP01', 'CANTEEN01'])])
+    if merchants:
+        Merchant.write(merchants, {'users': [('add', [user.id])]})
 
 
 def main():
