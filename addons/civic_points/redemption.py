@@ -77,7 +77,7 @@ class Redemption(Workflow, ModelSQL, ModelView):
     qr_code = fields.Function(fields.Binary("QR Code"), 'get_qr_code')
     issue_date = fields.Date("Issued on", readonly=True)
     expiry_date = fields.Date("Valid Until", readonly=True)
-    redeemed_at = fields.Timestamp("Redeemed at", readonly=True)
+    redeemed_at = fields.DateTime("Redeemed at", readonly=True)
     redeemed_by = fields.Many2One(
         'res.user', "Redeemed by", readonly=True, ondelete='RESTRICT')
     debit_line = fields.Many2One(
@@ -455,7 +455,7 @@ class RedeemDone(ModelView):
     offer = fields.Char("Offer", readonly=True)
     holder = fields.Char("Holder", readonly=True)
     points = fields.Integer("Points", readonly=True)
-    redeemed_at = fields.Timestamp("Redeemed at", readonly=True)
+    redeemed_at = fields.DateTime("Redeemed at", readonly=True)
 
 
 class Redeem(Wizard):

@@ -42,10 +42,17 @@ MENU_ROOT = '网格治理'
 MENU_AREA_TREE = '区域树'
 MENU_RESIDENTS = '居民'
 MENU_STATISTICS = '区域统计'
+# and of the civic_points menus
+MENU_POINTS = '积分超市'
+MENU_REDEEM = '核销兑换券'
+MENU_MY_REDEMPTIONS = '我的核销记录'
+MENU_VOUCHERS = '兑换券'
+MENU_MONTHLY_POINTS = '月度积分统计'
 
 SCREENS = [
     'area_tree', 'resident_form', 'area_statistics', 'area_statistics_graph',
-    'gridworker_residents']
+    'gridworker_residents', 'voucher_form', 'points_monthly_graph',
+    'merchant_redeem', 'merchant_redeemed', 'merchant_redemptions']
 
 
 def say(message):
@@ -305,6 +312,94 @@ def gridworker_residents(client):
     return client.shot('gridworker_residents')
 
 
+def first_record_form(client, model, domain):
+    "switch the current list to the form of the first record of domain"
+    opened = client.driver.execute_async_script('''
+        var done = arguments[arguments.length - 1];
+        var screen = Sao.Tab.tabs.get_current().screen;
+        Sao.rpc({
+            'method': 'model.' + arguments[0] + '.search',
+            'params': [arguments[1], 0, 1, [['id', 'DESC']], {}],
+        }, Sao.Session.current_session).then(function(ids) {
+            var record = ids.length ? screen.group.get(ids[0]) : null;
+            if (!record) {
+                done(false);
+                return;
+            }
+            screen.current_record = record;
+            screen.switch_view('form').then(
+                function() { done(true); }, function() { done(false); });
+        }, function() { done(false); });
+        ''', model, domain)
+    if not opened:
+        raise RuntimeError(f'no {model} record matches {domain}')
+    client.wait(lambda: client.current_view() == 'form', 'the form view')
+    client.idle()
+
+
+def voucher_form(client):
+    client.open_menu(MENU_POINTS, MENU_VOUCHERS)
+    client.wait_rows()
+    first_record_form(client, 'civic.points.redemption',
+        [['state', '=', 'issued']])
+    client.wait(lambda: client.visible('.form img', client.active_tab()),
+        'the QR code')
+    return client.shot('voucher_form', pause=2)
+
+
+def points_monthly_graph(client):
+    client.open_menu(MENU_POINTS, MENU_MONTHLY_POINTS)
+    client.wait(lambda: client.visible('svg', client.active_tab()),
+        'the chart')
+    client.idle()
+    return client.shot('points_monthly_graph', pause=2)
+
+
+def merchant_redeem(client):
+    "the merchant types a voucher's code and redeems it"
+    code = client.driver.execute_async_script('''
+        var done = arguments[arguments.length - 1];
+        Sao.rpc({
+            'method': 'model.civic.points.redemption.search_read',
+            'params': [[['state', '=', 'issued']], 0, 1, [['id', 'ASC']],
+                ['code'], {}],
+        }, Sao.Session.current_session).then(function(records) {
+            done(records.length ? records[0].code : null);
+        }, function() { done(null); });
+        ''')
+    if not code:
+        raise RuntimeError('the merchant has no issued voucher to redeem')
+    from selenium.webdriver.common.action_chains import ActionChains
+    client.menu_cell(MENU_POINTS).click()
+    client.idle()
+    cell = client.menu_cell(MENU_REDEEM)
+    ActionChains(client.driver).double_click(
+        client.find('.column-char', cell)[0]).perform()
+    entry, = client.wait(
+        lambda: client.visible('.modal-dialog input[type=text]'),
+        'the voucher code entry')
+    entry.send_keys(code)
+    paths = [client.shot('merchant_redeem')]
+    client.visible('.modal-dialog .btn-primary')[0].click()
+    client.wait(lambda: [e for e in client.visible('.modal-dialog input')
+            if e.get_attribute('value') == code
+            and e.get_attribute('readonly')], 'the redeemed voucher')
+    client.idle()
+    paths.append(client.shot('merchant_redeemed'))
+    buttons = [b for b in client.visible('.modal-dialog .modal-footer button')
+        if not b.get_attribute('class') or 'btn-primary' not in
+        b.get_attribute('class')]
+    buttons[0].click()
+    client.wait(lambda: not client.visible('.modal-dialog'), 'the dialog')
+    return paths
+
+
+def merchant_redemptions(client):
+    client.open_menu(MENU_POINTS, MENU_MY_REDEMPTIONS)
+    client.wait_rows()
+    return client.shot('merchant_redemptions')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -362,6 +457,31 @@ def main():
             try:
                 client.login('civic_admin')
                 for name, function in admin_screens:
+                    run(client, name, function)
+            finally:
+                client.quit()
+        points_screens = [(n, f) for n, f in [
+                ('voucher_form', voucher_form),
+                ('points_monthly_graph', points_monthly_graph),
+                ] if n in wanted]
+        if points_screens:
+            client = Client(url, args.database, args.output)
+            try:
+                client.login('community')
+                for name, function in points_screens:
+                    run(client, name, function)
+            finally:
+                client.quit()
+        merchant_screens = [(n, f) for n, f in [
+                ('merchant_redeem', merchant_redeem),
+                ('merchant_redemptions', merchant_redemptions),
+                ] if n in wanted or (n == 'merchant_redeem'
+                    and 'merchant_redeemed' in wanted)]
+        if merchant_screens:
+            client = Client(url, args.database, args.output)
+            try:
+                client.login('merchant')
+                for name, function in merchant_screens:
                     run(client, name, function)
             finally:
                 client.quit()
