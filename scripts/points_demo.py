@@ -164,7 +164,7 @@ class PointsDemo:
         offers = Offer.search([], order=[('points', 'ASC')])
         vouchers = []
         for account in Account.search([], order=[('balance', 'DESC')],
-                limit=40):
+                limit=80):
             affordable = [o for o in offers if o.points <= account.balance]
             if affordable:
                 vouchers.append({'party': account.party.id,

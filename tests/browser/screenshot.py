@@ -369,27 +369,33 @@ def merchant_redeem(client):
         ''')
     if not code:
         raise RuntimeError('the merchant has no issued voucher to redeem')
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.action_chains import ActionChains
     client.menu_cell(MENU_POINTS).click()
     client.idle()
-    cell = client.menu_cell(MENU_REDEEM)
-    ActionChains(client.driver).double_click(
-        client.find('.column-char', cell)[0]).perform()
-    entry, = client.wait(
+    # one click opens a wizard from the menu (a double click opens two)
+    client.find('.column-char', client.menu_cell(MENU_REDEEM))[0].click()
+    entry = client.wait(
         lambda: client.visible('.modal-dialog input[type=text]'),
-        'the voucher code entry')
+        'the voucher code entry')[0]
     entry.send_keys(code)
     paths = [client.shot('merchant_redeem')]
-    client.visible('.modal-dialog .btn-primary')[0].click()
-    client.wait(lambda: [e for e in client.visible('.modal-dialog input')
-            if e.get_attribute('value') == code
-            and e.get_attribute('readonly')], 'the redeemed voucher')
+    client.driver.execute_script('arguments[0].click();',
+        client.visible('.modal-dialog .btn-primary')[0])
+
+    def redeemed():
+        try:
+            return [e for e in client.visible('.modal-dialog input')
+                if e.get_attribute('value') == code
+                and e.get_attribute('readonly')]
+        except StaleElementReferenceException:
+            return False
+    client.wait(redeemed, 'the redeemed voucher')
     client.idle()
     paths.append(client.shot('merchant_redeemed'))
     buttons = [b for b in client.visible('.modal-dialog .modal-footer button')
-        if not b.get_attribute('class') or 'btn-primary' not in
-        b.get_attribute('class')]
-    buttons[0].click()
+        if 'btn-primary' not in (b.get_attribute('class') or '')]
+    client.driver.execute_script('arguments[0].click();', buttons[0])
     client.wait(lambda: not client.visible('.modal-dialog'), 'the dialog')
     return paths
 
