@@ -65,6 +65,25 @@ class ServerTestCase(unittest.TestCase):
                     ('id_number', 'like', full[mine[0]['id']][:6] + '%')],
                 0, None, None)
 
+    def test_merchant_redeems_over_rpc(self):
+        "The demo merchant redeems its own voucher once, over HTTP"
+        merchant = self.server.session('merchant')
+        issued = merchant.model('civic.points.redemption', 'search_read',
+            [('state', '=', 'issued')], 0, 1, None, ['code', 'points'])
+        self.assertTrue(issued)
+        result = merchant.model(
+            'civic.points.redemption', 'redeem_code', issued[0]['code'])
+        self.assertEqual(result['code'], issued[0]['code'])
+        self.assertEqual(result['points'], issued[0]['points'])
+        self.assertRegex(result['holder'], r'^.\*')
+        with self.assertRaises(RPCError) as context:
+            merchant.model(
+                'civic.points.redemption', 'redeem_code', issued[0]['code'])
+        self.assertIn('已于', str(context.exception))
+        # the resident's ledger stays out of reach
+        with self.assertRaises(RPCError):
+            merchant.model('civic.points.line', 'search', [], 0, 1, None)
+
     def test_run_again_keeps_data(self):
         "Running scripts/run again keeps the database and its data"
         admin = self.server.session('civic_admin')
