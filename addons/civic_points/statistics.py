@@ -33,26 +33,37 @@ class MonthlyPoints(ModelSQL, ModelView):
         pool = Pool()
         Line = pool.get('civic.points.line')
         line = Line.__table__()
-        year = Extract('YEAR', line.date)
-        month = Extract('MONTH', line.date)
         category_index = Case(*((line.category == c, i + 1)
                 for i, (c, _) in enumerate(CATEGORIES)), else_=0)
+        # The month is computed in a subquery: PostgreSQL does not match a
+        # GROUP BY expression with parameters to the same expression in
+        # the SELECT
+        posted = line.select(
+            Extract('YEAR', line.date).as_('year'),
+            Extract('MONTH', line.date).as_('month'),
+            ToChar(line.date, 'YYYY-MM').as_('period'),
+            line.category.as_('category'),
+            category_index.as_('category_index'),
+            line.kind.as_('kind'),
+            line.points.as_('points'),
+            line.id.as_('line'),
+            where=(line.state == 'posted') & cls._scope_condition(line))
 
         def total(kinds, sign=1):
-            return Coalesce(Sum(Case((line.kind.in_(kinds), line.points),
+            return Coalesce(Sum(Case((posted.kind.in_(kinds), posted.points),
                         else_=Literal(0))), 0) * sign
-        return line.select(
-            (year * 1000 + month * 10 + category_index).as_('id'),
-            ToChar(line.date, 'YYYY-MM').as_('period'),
-            year.as_('year'),
-            line.category.as_('category'),
+        return posted.select(
+            (posted.year * 1000 + posted.month * 10
+                + posted.category_index).as_('id'),
+            posted.period.as_('period'),
+            posted.year.as_('year'),
+            posted.category.as_('category'),
             total(['award', 'reversal']).as_('earned'),
             total(['voucher', 'refund'], -1).as_('spent'),
             total(['expiry'], -1).as_('expired'),
-            Count(line.id).as_('lines'),
-            where=(line.state == 'posted') & cls._scope_condition(line),
-            group_by=[year, month, ToChar(line.date, 'YYYY-MM'),
-                line.category, category_index])
+            Count(posted.line).as_('lines'),
+            group_by=[posted.year, posted.month, posted.period,
+                posted.category, posted.category_index])
 
     @classmethod
     def _scope_condition(cls, line):
