@@ -52,8 +52,38 @@ def earned_query(area, start, end):
 
 
 class FrozenMixin:
-    "Published snapshots are not edited any more"
+    "Snapshots computed in draft and frozen once published"
     __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._transitions |= {('draft', 'published')}
+        cls._buttons.update({
+                'compute': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'publish': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('published')
+    def publish(cls, records):
+        cls.compute(records)
+        for record in records:
+            record.published_by = Transaction().user
+            record.published_date = Pool().get('ir.date').today()
+        with without_check_access():
+            cls.save(records)
 
     @classmethod
     def check_modification(cls, mode, records, values=None, external=False):
@@ -86,9 +116,6 @@ class FrozenMixin:
                 + [table.create_uid, table.create_date],
                 query))
 
-    def _publish(self):
-        self.published_by = Transaction().user
-        self.published_date = Pool().get('ir.date').today()
 
 
 class Publicity(FrozenMixin, Workflow, ModelSQL, ModelView):
@@ -124,21 +151,6 @@ class Publicity(FrozenMixin, Workflow, ModelSQL, ModelView):
                 'civic_points.msg_publicity_unique'),
             ]
         cls._order = [('month', 'DESC'), ('area', 'ASC'), ('id', 'DESC')]
-        cls._transitions |= {('draft', 'published')}
-        cls._buttons.update({
-                'compute': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'publish': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                })
-
-    @classmethod
-    def default_state(cls):
-        return 'draft'
 
     def get_rec_name(self, name):
         return f'{self.area.name} {self.month:%Y-%m}'
@@ -180,16 +192,6 @@ class Publicity(FrozenMixin, Workflow, ModelSQL, ModelView):
                 CurrentTimestamp())
             cls._replace_lines(publicity, query,
                 ['party', 'category', 'points', 'lines'])
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('published')
-    def publish(cls, publicities):
-        cls.compute(publicities)
-        for publicity in publicities:
-            publicity._publish()
-        with without_check_access():
-            cls.save(publicities)
 
 
 class PublicityLine(ModelSQL, ModelView):
@@ -246,21 +248,6 @@ class Ranking(FrozenMixin, Workflow, ModelSQL, ModelView):
             ]
         cls._order = [
             ('year', 'DESC'), ('period', 'DESC'), ('area', 'ASC'), ('id', 'DESC')]
-        cls._transitions |= {('draft', 'published')}
-        cls._buttons.update({
-                'compute': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'publish': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                })
-
-    @classmethod
-    def default_state(cls):
-        return 'draft'
 
     @classmethod
     def default_year(cls):
@@ -302,16 +289,6 @@ class Ranking(FrozenMixin, Workflow, ModelSQL, ModelView):
                 where=ranked.rank <= size)
             cls._replace_lines(ranking, query,
                 ['category', 'rank', 'party', 'points'])
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('published')
-    def publish(cls, rankings):
-        cls.compute(rankings)
-        for ranking in rankings:
-            ranking._publish()
-        with without_check_access():
-            cls.save(rankings)
 
 
 class RankingLine(ModelSQL, ModelView):

@@ -370,7 +370,6 @@ def merchant_redeem(client):
     if not code:
         raise RuntimeError('the merchant has no issued voucher to redeem')
     from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.common.action_chains import ActionChains
     client.menu_cell(MENU_POINTS).click()
     client.idle()
     # one click opens a wizard from the menu (a double click opens two)
@@ -404,6 +403,32 @@ def merchant_redemptions(client):
     client.open_menu(MENU_POINTS, MENU_MY_REDEMPTIONS)
     client.wait_rows()
     return client.shot('merchant_redemptions')
+
+
+# who logs in, and the screens they take: (name, function, the pictures)
+SESSIONS = [
+    ('civic_admin', [
+            ('area_tree', area_tree, ['area_tree']),
+            ('resident_form', resident_form, ['resident_form']),
+            ('area_statistics', area_statistics,
+                ['area_statistics', 'area_statistics_graph']),
+            ]),
+    ('community', [
+            ('voucher_form', voucher_form, ['voucher_form']),
+            ('points_monthly_graph', points_monthly_graph,
+                ['points_monthly_graph']),
+            ]),
+    ('merchant', [
+            ('merchant_redeem', merchant_redeem,
+                ['merchant_redeem', 'merchant_redeemed']),
+            ('merchant_redemptions', merchant_redemptions,
+                ['merchant_redemptions']),
+            ]),
+    ('gridworker', [
+            ('gridworker_residents', gridworker_residents,
+                ['gridworker_residents']),
+            ]),
+    ]
 
 
 def main():
@@ -452,50 +477,17 @@ def main():
         if server:
             say(f'starting scripts/run on {server.url}')
             server.start()
-        admin_screens = [(n, f) for n, f in [
-                ('area_tree', area_tree),
-                ('resident_form', resident_form),
-                ('area_statistics', area_statistics),
-                ] if n in wanted
-            or (n == 'area_statistics' and 'area_statistics_graph' in wanted)]
-        if admin_screens:
+        for login, screens in SESSIONS:
+            screens = [(name, function, pictures)
+                for name, function, pictures in screens
+                if wanted & set(pictures)]
+            if not screens:
+                continue
             client = Client(url, args.database, args.output)
             try:
-                client.login('civic_admin')
-                for name, function in admin_screens:
+                client.login(login)
+                for name, function, _ in screens:
                     run(client, name, function)
-            finally:
-                client.quit()
-        points_screens = [(n, f) for n, f in [
-                ('voucher_form', voucher_form),
-                ('points_monthly_graph', points_monthly_graph),
-                ] if n in wanted]
-        if points_screens:
-            client = Client(url, args.database, args.output)
-            try:
-                client.login('community')
-                for name, function in points_screens:
-                    run(client, name, function)
-            finally:
-                client.quit()
-        merchant_screens = [(n, f) for n, f in [
-                ('merchant_redeem', merchant_redeem),
-                ('merchant_redemptions', merchant_redemptions),
-                ] if n in wanted or (n == 'merchant_redeem'
-                    and 'merchant_redeemed' in wanted)]
-        if merchant_screens:
-            client = Client(url, args.database, args.output)
-            try:
-                client.login('merchant')
-                for name, function in merchant_screens:
-                    run(client, name, function)
-            finally:
-                client.quit()
-        if 'gridworker_residents' in wanted:
-            client = Client(url, args.database, args.output)
-            try:
-                client.login('gridworker')
-                run(client, 'gridworker_residents', gridworker_residents)
             finally:
                 client.quit()
     finally:
