@@ -14,13 +14,16 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.rpc import RPC
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import (
     AwardError, BalanceError, CapError, LedgerError, ReversalError)
 from .locking import lock
 from .rule import CATEGORIES
+
+# Ids per IN (...) clause
+IN_MAX = 1000
 
 KINDS = [
     ('award', "Award"),
@@ -84,7 +87,7 @@ class Account(ModelSQL, ModelView):
 
     @classmethod
     def get_accounts(cls, parties):
-        "Return the accounts of parties (in their order), creating missing ones"
+        "Return the accounts of parties in their order, creating missing ones"
         pool = Pool()
         Party = pool.get('party.party')
         party_ids = list(dict.fromkeys(int(p) for p in parties))
@@ -105,9 +108,9 @@ class Account(ModelSQL, ModelView):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         found = {}
-        for sub_ids in grouped_slice(party_ids):
+        for sub_ids in grouped_slice(party_ids, IN_MAX):
             cursor.execute(*table.select(table.party, table.id,
-                    where=reduce_ids(table.party, sub_ids)))
+                    where=table.party.in_(list(sub_ids))))
             found.update(cursor)
         return {p: cls(a) for p, a in found.items()}
 
@@ -118,9 +121,9 @@ class Account(ModelSQL, ModelView):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         debits = [a for a, d in deltas.items() if d < 0]
-        for sub_ids in grouped_slice(debits):
+        for sub_ids in grouped_slice(debits, IN_MAX):
             cursor.execute(*table.select(table.id, table.balance,
-                    where=reduce_ids(table.id, sub_ids)))
+                    where=table.id.in_(list(sub_ids))))
             for account_id, balance in cursor:
                 if balance + deltas[account_id] < 0:
                     raise BalanceError(gettext(
@@ -133,10 +136,10 @@ class Account(ModelSQL, ModelView):
             if delta:
                 by_delta[delta].append(account_id)
         for delta, account_ids in by_delta.items():
-            for sub_ids in grouped_slice(account_ids):
+            for sub_ids in grouped_slice(account_ids, IN_MAX):
                 cursor.execute(*table.update(
                         [table.balance], [table.balance + delta],
-                        where=reduce_ids(table.id, sub_ids)))
+                        where=table.id.in_(list(sub_ids))))
 
     @classmethod
     def expire_points(cls, date=None):
@@ -269,9 +272,9 @@ class Line(ModelSQL, ModelView):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         reversed_ = set()
-        for sub_ids in grouped_slice([l.id for l in lines]):
+        for sub_ids in grouped_slice([l.id for l in lines], IN_MAX):
             cursor.execute(*table.select(table.reversal_of,
-                    where=reduce_ids(table.reversal_of, sub_ids)))
+                    where=table.reversal_of.in_(list(sub_ids))))
             reversed_.update(r for r, in cursor)
         return {l.id: l.id in reversed_ for l in lines}
 
@@ -434,10 +437,10 @@ class Line(ModelSQL, ModelView):
         last = max(months) + relativedelta(months=1)
         parties = {v['party'] for v in vlist}
         rules = {v['rule'] for v in vlist}
-        for sub_ids in grouped_slice(list(parties)):
+        for sub_ids in grouped_slice(list(parties), IN_MAX):
             cursor.execute(*table.select(
                     table.party, table.rule, table.date, Sum(table.points),
-                    where=reduce_ids(table.party, sub_ids)
+                    where=table.party.in_(list(sub_ids))
                     & table.rule.in_(list(rules))
                     & (table.date >= first) & (table.date < last)
                     & table.state.in_(['pending', 'posted']),
@@ -460,11 +463,12 @@ class Line(ModelSQL, ModelView):
         spent = Case((table.points < 0, -table.points), else_=Literal(0))
         where = table.state == 'posted'
         result = {}
-        for sub_ids in (grouped_slice(account_ids) if account_ids is not None
-                else [None]):
+        slices = (grouped_slice(account_ids, IN_MAX)
+            if account_ids is not None else [None])
+        for sub_ids in slices:
             condition = where
             if sub_ids is not None:
-                condition &= reduce_ids(table.account, sub_ids)
+                condition &= table.account.in_(list(sub_ids))
             cursor.execute(*table.select(
                     table.account, Sum(old) - Sum(spent),
                     where=condition, group_by=[table.account],

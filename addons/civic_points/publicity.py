@@ -247,7 +247,8 @@ class Ranking(FrozenMixin, Workflow, ModelSQL, ModelView):
                 'civic_points.msg_ranking_unique'),
             ]
         cls._order = [
-            ('year', 'DESC'), ('period', 'DESC'), ('area', 'ASC'), ('id', 'DESC')]
+            ('year', 'DESC'), ('period', 'DESC'), ('area', 'ASC'),
+            ('id', 'DESC')]
 
     @classmethod
     def default_year(cls):

@@ -15,11 +15,12 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.rpc import RPC
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import ForeignVoucherError, OfferError, VoucherError
+from .account import IN_MAX
 from .locking import lock
 from .merchant import OFFER_KINDS
 
@@ -263,10 +264,10 @@ class Redemption(Workflow, ModelSQL, ModelView):
         held, held_month = Counter(), Counter()
         parties = {v.party.id for v in limited}
         offers = {v.offer.id for v in limited}
-        for sub_ids in grouped_slice(list(parties)):
+        for sub_ids in grouped_slice(list(parties), IN_MAX):
             cursor.execute(*table.select(
                     table.party, table.offer, table.issue_date,
-                    where=reduce_ids(table.party, sub_ids)
+                    where=table.party.in_(list(sub_ids))
                     & table.offer.in_(list(offers))
                     & table.state.in_(['issued', 'redeemed'])))
             for party, offer, issued in cursor:

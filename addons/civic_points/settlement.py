@@ -281,7 +281,8 @@ class SettlementXLSX(XLSXReport):
             rows.append(['', '', '', Settlement.count.string + ': '
                     + str(settlement.count), settlement.points,
                     float(settlement.amount)])
-            sheets.append((f'{settlement.month:%Y-%m} {settlement.merchant.code}',
+            title = f'{settlement.month:%Y-%m} {settlement.merchant.code}'
+            sheets.append((title,
                     [Redemption.code.string, Redemption.redeemed_at.string,
                         Redemption.offer.string,
                         Redemption.holder_name.string,
