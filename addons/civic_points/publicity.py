@@ -19,7 +19,7 @@ from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
 from .rule import CATEGORIES
-from .xlsx import XLSXReport, workbook_bytes
+from .xlsx import XLSXReport, labels, workbook_bytes
 
 PERIODS = [
     ('q1', "First Quarter"),
@@ -430,23 +430,13 @@ class PublicityXLSX(XLSXReport):
     @classmethod
     def render_xlsx(cls, publicities):
         Line = Pool().get('civic.points.publicity.line')
-        categories = dict(category_labels())
-        sheets = []
-        for publicity in publicities:
-            rows = [[line.party.name, categories.get(line.category, ''),
-                    line.points, line.lines] for line in publicity.lines]
-            sheets.append((publicity.rec_name,
-                    [Line.party.string, Line.category.string,
-                        Line.points.string, Line.lines.string], rows))
-        return workbook_bytes(sheets)
+        header = labels(Line, ['party', 'category', 'points', 'lines'])
+        return workbook_bytes([(publicity.rec_name, header,
+                    [[line.party.name, line.category_string, line.points,
+                            line.lines] for line in publicity.lines])
+                for publicity in publicities])
 
 
 class RankingReport(Report):
     __string__ = "Points ranking notice"
     __name__ = 'civic.points.ranking.notice'
-
-
-def category_labels():
-    "The participant categories in the user's language"
-    Rule = Pool().get('civic.points.rule')
-    return Rule.fields_get(['category'])['category']['selection']

@@ -14,7 +14,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import SettlementError
-from .xlsx import XLSXReport, workbook_bytes
+from .xlsx import XLSXReport, labels, workbook_bytes
 
 
 class Settlement(Workflow, ModelSQL, ModelView):
@@ -273,19 +273,16 @@ class SettlementXLSX(XLSXReport):
         pool = Pool()
         Settlement = pool.get('civic.points.settlement')
         Redemption = pool.get('civic.points.redemption')
+        header = labels(Redemption, ['code', 'redeemed_at', 'offer',
+                'holder_name', 'points', 'value'])
+        count, = labels(Settlement, ['count'])
         sheets = []
         for settlement in settlements:
             rows = [[v.code, v.redeemed_at.strftime('%Y-%m-%d %H:%M'),
                     v.offer.name, v.holder_name, v.points, float(v.value)]
                 for v in settlement.redemptions]
-            rows.append(['', '', '', Settlement.count.string + ': '
-                    + str(settlement.count), settlement.points,
-                    float(settlement.amount)])
+            rows.append(['', '', '', f'{count}: {settlement.count}',
+                    settlement.points, float(settlement.amount)])
             title = f'{settlement.month:%Y-%m} {settlement.merchant.code}'
-            sheets.append((title,
-                    [Redemption.code.string, Redemption.redeemed_at.string,
-                        Redemption.offer.string,
-                        Redemption.holder_name.string,
-                        Redemption.points.string, Redemption.value.string],
-                    rows))
+            sheets.append((title, header, rows))
         return workbook_bytes(sheets)

@@ -8,6 +8,12 @@ from trytond.pool import Pool
 from trytond.report import Report
 
 
+def labels(Model, names):
+    "The labels of the fields names of Model, in the user's language"
+    fields = Model.fields_get(names)
+    return [fields[n]['string'] for n in names]
+
+
 def workbook_bytes(sheets):
     "Return an XLSX with one sheet per (title, header, rows)"
     output = io.BytesIO()
