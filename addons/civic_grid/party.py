@@ -347,7 +347,7 @@ class Party(metaclass=PoolMeta):
         if not sees_sensitive_data() and operator not in {'=', 'in'}:
             raise SensitiveSearchError(gettext(
                     'civic_grid.msg_sensitive_search',
-                    field=getattr(cls, name).string))
+                    field=cls.fields_get([name])[name]['string']))
         if isinstance(value, str):
             value = cls.clean_sensitive(name, value)
         elif isinstance(value, (list, tuple)):

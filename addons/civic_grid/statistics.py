@@ -279,10 +279,15 @@ def statistics_workbook(root):
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {'in_memory': True})
     bold = workbook.add_format({'bold': True})
-    figure_names = [(n, getattr(Statistics, n).string) for n in FIGURES]
+    # fields_get gives the labels in the user's language
+    strings = {n: f['string']
+        for n, f in Statistics.fields_get(FIGURES).items()}
+    area_strings = {n: f['string']
+        for n, f in Area.fields_get(['code', 'name', 'level']).items()}
+    figure_names = [(n, strings[n]) for n in FIGURES]
     sheet = workbook.add_worksheet(Statistics.__names__()['model'][:31])
     write_rows(sheet, bold,
-        [Area.code.string, Area.name.string, Area.level.string]
+        [area_strings['code'], area_strings['name'], area_strings['level']]
         + [s for _, s in figure_names],
         ([a.code, a.name, a.level.name]
             + [as_number(figures[a.id][n]) for n, _ in figure_names]
@@ -295,7 +300,8 @@ def statistics_workbook(root):
         sheet = workbook.add_worksheet(
             dict(dimension_labels())[dimension][:31])
         write_rows(sheet, bold,
-            [Area.code.string, Area.name.string] + [i.name for i in items],
+            [area_strings['code'], area_strings['name']]
+            + [i.name for i in items],
             ([a.code, a.name]
                 + [figures[a.id][dimension].get(i.id, 0) for i in items]
                 for a in areas))
