@@ -3,6 +3,7 @@ import datetime as dt
 import io
 import secrets
 from collections import Counter
+from decimal import Decimal
 
 import segno
 from sql.aggregate import Count
@@ -35,6 +36,11 @@ def new_code():
 
 def normalise_code(code):
     return ''.join(c for c in (code or '').upper() if c.isalnum())
+
+
+def as_date(value):
+    "SQLite returns dates as text"
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def mask_name(name):
@@ -375,59 +381,99 @@ class Redemption(Workflow, ModelSQL, ModelView):
         """Redeem the voucher with code for one of the current user's
         merchants; return what the counter shows.  Raise VoucherError for a
         code that is unknown, used, cancelled or expired and
-        ForeignVoucherError for another merchant's voucher."""
+        ForeignVoucherError for another merchant's voucher.
+
+        This is the merchants' hot path: it reads and writes the voucher's
+        row in SQL, under its lock."""
         pool = Pool()
         Merchant = pool.get('civic.points.merchant')
-        Date = pool.get('ir.date')
+        today = pool.get('ir.date').today()
         code = normalise_code(code)
-        with without_check_access():
-            vouchers = cls.search([('code', '=', code)], limit=1)
-            if not vouchers:
-                raise VoucherError(gettext(
-                        'civic_points.msg_voucher_unknown', code=code))
-            voucher, = vouchers
-            if voucher.merchant.id not in Merchant.of_user():
-                raise ForeignVoucherError(gettext(
-                        'civic_points.msg_voucher_other_merchant',
-                        code=code))
-            lock(cls, [voucher])
-            voucher = cls(voucher.id)
-            cls._check_redeemable(voucher, Date.today())
-            cls._redeem([voucher])
-            return voucher.counter_summary()
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id, table.merchant,
+                where=table.code == code, limit=1))
+        row = cursor.fetchone()
+        if not row:
+            raise VoucherError(gettext(
+                    'civic_points.msg_voucher_unknown', code=code))
+        voucher_id, merchant_id = row
+        if merchant_id not in Merchant.of_user():
+            raise ForeignVoucherError(gettext(
+                    'civic_points.msg_voucher_other_merchant', code=code))
+        lock(cls, [cls(voucher_id)])
+        cursor.execute(*table.select(
+                table.state, table.expiry_date, table.redeemed_at,
+                where=table.id == voucher_id))
+        state, expiry_date, redeemed_at = cursor.fetchone()
+        cls._check_redeemable(code, state, as_date(expiry_date),
+            redeemed_at, today)
+        now = dt.datetime.now()
+        user = Transaction().user
+        cursor.execute(*table.update(
+                [table.state, table.redeemed_at, table.redeemed_by,
+                    table.write_date, table.write_uid],
+                ['redeemed', now, user, now, user],
+                where=table.id == voucher_id))
+        return cls.counter_summary(voucher_id)
 
     @classmethod
-    def _check_redeemable(cls, voucher, today):
-        if voucher.state == 'redeemed':
+    def _check_redeemable(cls, code, state, expiry_date, redeemed_at, today):
+        if state == 'redeemed':
+            if isinstance(redeemed_at, str):
+                redeemed_at = dt.datetime.fromisoformat(redeemed_at)
             raise VoucherError(gettext(
-                    'civic_points.msg_voucher_used', code=voucher.code,
-                    date=voucher.redeemed_at.date()))
-        if voucher.state == 'cancelled':
+                    'civic_points.msg_voucher_used', code=code,
+                    date=redeemed_at.date()))
+        if state == 'cancelled':
             raise VoucherError(gettext(
-                    'civic_points.msg_voucher_cancelled', code=voucher.code))
-        if voucher.state == 'expired' or voucher.expiry_date < today:
+                    'civic_points.msg_voucher_cancelled', code=code))
+        if state != 'issued' or expiry_date < today:
             raise VoucherError(gettext(
-                    'civic_points.msg_voucher_expired', code=voucher.code,
-                    date=voucher.expiry_date))
+                    'civic_points.msg_voucher_expired', code=code,
+                    date=expiry_date))
 
     @classmethod
     @Workflow.transition('redeemed')
     def _redeem(cls, vouchers):
+        "Mark vouchers redeemed through the ORM (demo data, other modules)"
         cls.write(vouchers, {
                 'redeemed_at': dt.datetime.now(),
                 'redeemed_by': Transaction().user,
                 })
 
-    def counter_summary(self):
+    @classmethod
+    def counter_summary(cls, voucher_id):
+        "What the counter shows of a voucher, in one query"
+        pool = Pool()
+        Offer = pool.get('civic.points.offer')
+        Merchant = pool.get('civic.points.merchant')
+        Party = pool.get('party.party')
+        voucher = cls.__table__()
+        offer = Offer.__table__()
+        merchant = Merchant.__table__()
+        party = Party.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*voucher
+            .join(offer, condition=voucher.offer == offer.id)
+            .join(merchant, condition=voucher.merchant == merchant.id)
+            .join(party, condition=voucher.party == party.id)
+            .select(voucher.code, offer.name, merchant.name, party.name,
+                voucher.points, voucher.value, voucher.redeemed_at,
+                where=voucher.id == voucher_id))
+        code, offer_name, merchant_name, holder, points, value, at = (
+            cursor.fetchone())
+        if isinstance(at, str):
+            at = dt.datetime.fromisoformat(at)
         return {
-            'id': self.id,
-            'code': self.code,
-            'offer': self.offer.name,
-            'merchant': self.merchant.name,
-            'holder': mask_name(self.party.name),
-            'points': self.points,
-            'value': self.value,
-            'redeemed_at': self.redeemed_at,
+            'id': voucher_id,
+            'code': code,
+            'offer': offer_name,
+            'merchant': merchant_name,
+            'holder': mask_name(holder),
+            'points': points,
+            'value': Decimal(str(value)) if value is not None else None,
+            'redeemed_at': at,
             }
 
     @classmethod
