@@ -5,7 +5,7 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 
-from sql import Literal, Window
+from sql import Literal, Null, Window
 from sql.aggregate import Count, Sum
 from sql.functions import CurrentTimestamp, Rank
 
@@ -38,13 +38,18 @@ def earned_query(area, start, end):
     Line = pool.get('civic.points.line')
     Area = pool.get('civic.area')
     line = Line.__table__()
-    with without_check_access():
-        areas = Area.search(
-            [('parent', 'child_of', [area.id])], order=[], query=True)
+    if area.parent:
+        with without_check_access():
+            in_area = line.area.in_(Area.search(
+                    [('parent', 'child_of', [area.id])], order=[],
+                    query=True))
+    else:
+        # the whole tree: no need to list its areas
+        in_area = line.area != Null
     return line.select(
         line.party, line.category, Sum(line.points).as_('points'),
         Count(line.id).as_('lines'),
-        where=line.area.in_(areas)
+        where=in_area
         & (line.date >= start) & (line.date < end)
         & line.kind.in_(['award', 'reversal'])
         & (line.state == 'posted'),
@@ -429,12 +434,27 @@ class PublicityXLSX(XLSXReport):
 
     @classmethod
     def render_xlsx(cls, publicities):
-        Line = Pool().get('civic.points.publicity.line')
+        pool = Pool()
+        Line = pool.get('civic.points.publicity.line')
+        Party = pool.get('party.party')
+        line = Line.__table__()
+        party = Party.__table__()
+        cursor = Transaction().connection.cursor()
         header = labels(Line, ['party', 'category', 'points', 'lines'])
-        return workbook_bytes([(publicity.rec_name, header,
-                    [[line.party.name, line.category_string, line.points,
-                            line.lines] for line in publicity.lines])
-                for publicity in publicities])
+        categories = dict(Line.fields_get(['category'])['category'][
+                'selection'])
+        sheets = []
+        for publicity in publicities:
+            # one query: the list of a whole community runs to thousands
+            cursor.execute(*line.join(party,
+                    condition=line.party == party.id).select(
+                    party.name, line.category, line.points, line.lines,
+                    where=line.origin_id == publicity.id,
+                    order_by=[line.points.desc, party.name]))
+            sheets.append((publicity.rec_name, header,
+                    [[name, categories.get(category) or '', points, lines]
+                        for name, category, points, lines in cursor]))
+        return workbook_bytes(sheets)
 
 
 class RankingReport(Report):
