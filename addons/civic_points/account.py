@@ -44,8 +44,10 @@ class Account(ModelSQL, ModelView):
     party = fields.Many2One(
         'party.party', "Holder", required=True, readonly=True,
         ondelete='RESTRICT')
-    area = fields.Function(
-        fields.Many2One('civic.area', "Grid"), 'get_area')
+    area = fields.Many2One(
+        'civic.area', "Grid", readonly=True, ondelete='RESTRICT',
+        help="The holder's grid (kept when the holder moves), "
+        "for the officers' scopes.")
     balance = fields.Integer(
         "Balance", readonly=True,
         help="Always the sum of the posted lines; never negative.")
@@ -63,7 +65,29 @@ class Account(ModelSQL, ModelView):
             ('balance_positive', Check(t, t.balance >= 0),
                 'civic_points.msg_balance_negative_constraint'),
             ]
+        cls._sql_indexes.add(Index(t, (t.area, Index.Range())))
         cls._order = [('balance', 'DESC'), ('id', 'ASC')]
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        cls.fill_missing_areas()
+
+    @classmethod
+    def fill_missing_areas(cls):
+        "Give accounts without a grid their holder's (accounts made in SQL)"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Household = pool.get('civic.household')
+        account = cls.__table__()
+        party = Party.__table__()
+        household = Household.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*account.update([account.area],
+                [party.join(household,
+                        condition=party.household == household.id).select(
+                        household.area, where=party.id == account.party)],
+                where=account.area == Null))
 
     @classmethod
     def default_balance(cls):
@@ -75,9 +99,6 @@ class Account(ModelSQL, ModelView):
     @classmethod
     def search_rec_name(cls, name, clause):
         return [('party.rec_name', *clause[1:])]
-
-    def get_area(self, name):
-        return self.party.civic_area.id if self.party.civic_area else None
 
     @classmethod
     def copy(cls, accounts, default=None):
@@ -98,8 +119,10 @@ class Account(ModelSQL, ModelView):
             lock(Party, Party.browse(missing))
             accounts = cls._find(party_ids)
             missing = [p for p in party_ids if p not in accounts]
+            areas = Party.get_civic_area(Party.browse(missing), 'civic_area')
             with without_check_access():
-                for account in cls.create([{'party': p} for p in missing]):
+                for account in cls.create([{'party': p, 'area': areas[p]}
+                            for p in missing]):
                     accounts[account.party.id] = account
         return [accounts[int(p)] for p in parties]
 
@@ -113,6 +136,17 @@ class Account(ModelSQL, ModelView):
                     where=table.party.in_(list(sub_ids))))
             found.update(cursor)
         return {p: cls(a) for p, a in found.items()}
+
+    @classmethod
+    def follow_holders(cls, parties):
+        "Keep the accounts' grid with their holders' after a move"
+        Party = Pool().get('party.party')
+        areas = Party.get_civic_area(parties, 'civic_area')
+        accounts = cls.search([('party', 'in', [p.id for p in parties])])
+        for account in accounts:
+            account.area = areas[account.party.id]
+        with without_check_access():
+            cls.save(accounts)
 
     @classmethod
     def add_to_balances(cls, deltas):
@@ -309,17 +343,31 @@ class Line(ModelSQL, ModelView):
             values.setdefault('state', 'posted')
             values.setdefault('posted_by', user or None)
             values.setdefault('area', areas.get(values['party']))
-        with without_check_access():
+        with without_check_access(), Transaction().set_context(
+                _civic_points_posting=True):
             lines = cls.create(vlist)
-        Pool().get('civic.points.account').add_to_balances(
-            cls.balance_deltas(l for l in lines if l.state == 'posted'))
+        pool.get('civic.points.account').add_to_balances(
+            cls.balance_deltas(v for v in vlist if v['state'] == 'posted'))
         return lines
+
+    @classmethod
+    def _validate(cls, lines, field_names=None):
+        # post() builds every value itself from rules, accounts and
+        # vouchers, and the database's NOT NULL and CHECK constraints stand
+        # guard: validating thousands of lines again field by field would
+        # cost more than writing them.
+        if not Transaction().context.get('_civic_points_posting'):
+            super()._validate(lines, field_names=field_names)
 
     @staticmethod
     def balance_deltas(lines):
+        "Sum points by account of lines (records or posting values)"
         deltas = defaultdict(int)
         for line in lines:
-            deltas[line.account.id] += line.points
+            if isinstance(line, dict):
+                deltas[int(line['account'])] += line['points']
+            else:
+                deltas[line.account.id] += line.points
         return deltas
 
     @classmethod

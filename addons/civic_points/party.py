@@ -20,3 +20,14 @@ class Party(metaclass=PoolMeta):
                 where=account.party.in_(ids)))
         balances.update(cursor)
         return balances
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        actions = iter(args)
+        moved = []
+        for parties, values in zip(actions, actions):
+            if 'household' in values:
+                moved.extend(parties)
+        if moved:
+            Pool().get('civic.points.account').follow_holders(moved)
