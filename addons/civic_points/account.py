@@ -400,33 +400,40 @@ class Line(ModelSQL, ModelView):
                         ('code', 'in', list(codes)),
                         ('active', 'in', [True, False]),
                         ])}
+        # what each rule puts on its lines, read once per rule
+        templates = {code: {
+                'rule': rule.id,
+                'category': rule.category,
+                'kind': 'award',
+                'state': 'pending' if rule.needs_approval else 'posted',
+                } for code, rule in rules.items()}
+        checked = set()
         vlist = []
         for request in requests:
-            rule = rules.get(request['rule'])
-            if rule is None:
+            code = request['rule']
+            if code not in rules:
                 raise AwardError(gettext(
-                        'civic_points.msg_rule_unknown', code=request['rule']))
+                        'civic_points.msg_rule_unknown', code=code))
             quantity = request['quantity']
             if not isinstance(quantity, int) or quantity <= 0:
                 raise AwardError(gettext(
                         'civic_points.msg_award_quantity_positive',
-                        rule=rule.rec_name, quantity=quantity))
+                        rule=rules[code].rec_name, quantity=quantity))
             date = request.get('date') or today
-            rule.check_valid_on(date)
+            if (code, date) not in checked:
+                rules[code].check_valid_on(date)
+                checked.add((code, date))
             origin = request.get('origin')
             if origin is not None and not isinstance(origin, str):
                 origin = str(origin)
             vlist.append({
+                    **templates[code],
                     'party': int(request['party']),
-                    'rule': rule.id,
-                    'category': rule.category,
-                    'kind': 'award',
                     'quantity': quantity,
-                    'points': quantity * rule.points,
+                    'points': quantity * rules[code].points,
                     'origin': origin,
                     'date': date,
                     'description': request.get('description'),
-                    'state': 'pending' if rule.needs_approval else 'posted',
                     })
         accounts = Account.get_accounts([v['party'] for v in vlist])
         lock(Account, accounts)
