@@ -129,14 +129,20 @@ def periods(today):
 
 
 def run_restarting(database, user, function, context=None):
-    """Call function() in a transaction committed at the end, restarting
-    the transaction with the records to lock when Model.lock asks for it,
-    as trytond.protocols.dispatcher does.  Return (result, attempts)."""
+    """Call function() in a transaction committed at the end, as
+    trytond.protocols.dispatcher does: restarted with the records to lock
+    when Model.lock asks for it (TransactionError), retried on an
+    operational error (a serialization failure).  Return (result,
+    attempts)."""
+    from trytond import backend, config
     from trytond.transaction import Transaction, TransactionError
+    retry = config.getint('database', 'retry')
     extras = {}
-    attempts = 0
+    attempts = failures = 0
     while True:
         attempts += 1
+        if failures:
+            time.sleep(0.02 * failures)
         with Transaction().start(database, user, context=context or {},
                 **extras) as transaction:
             try:
@@ -145,6 +151,13 @@ def run_restarting(database, user, function, context=None):
                 transaction.rollback()
                 transaction.tasks.clear()
                 error.fix(extras)
+                continue
+            except backend.DatabaseOperationalError:
+                if failures >= retry:
+                    raise
+                transaction.rollback()
+                transaction.tasks.clear()
+                failures += 1
                 continue
             return result, attempts
 
@@ -209,10 +222,16 @@ def fill(args):
                 'ORDER BY random() LIMIT %s) s '
             'JOIN bench_rule r ON s.usual >= r.low AND s.usual < r.high',
             (args.holders,))
+        # Accounts keep their holder's grid when the model has the column
+        cursor.execute('SELECT 1 FROM information_schema.columns '
+            "WHERE table_name = 'civic_points_account' "
+            "AND column_name = 'area'")
+        area = ', area' if cursor.fetchone() else ''
         cursor.execute(
             'INSERT INTO civic_points_account '
-                '(party, balance, create_uid, create_date) '
-            "SELECT h.party, 0, 0, now() - interval '1 year' "
+                f'(party, balance, create_uid, create_date{area}) '
+            "SELECT h.party, 0, 0, now() - interval '1 year'"
+                f"{area.replace('area', 'h.area')} "
             'FROM bench_holder h WHERE NOT EXISTS (SELECT 1 '
                 'FROM civic_points_account a WHERE a.party = h.party)')
         cursor.execute('ALTER TABLE bench_holder ADD COLUMN account integer')
@@ -341,7 +360,7 @@ def measure_awards(args):
         better='high')
     note(f'  {len(batches)} batches in {elapsed:.1f} s, '
         f'{statistics.mean(attempts):.1f} transaction starts per batch '
-        '(Model.lock restarts)')
+        '(restarts for locks)')
     save_state(award_rate=rate)
 
 
@@ -361,6 +380,8 @@ def profile_awards(args):
         lambda: Line.award_many(requests))
     profiler.disable()
     print(f'{tries} transaction starts')
+    if args.profile_out:
+        profiler.dump_stats(args.profile_out)
     pstats.Stats(profiler).sort_stats('cumulative').print_stats(45)
     stats = pstats.Stats(profiler)
     stats.sort_stats('tottime').print_stats(25)
@@ -401,6 +422,18 @@ def measure_balance(args):
                 statistics.median(times[1:]) * 1000, 5, 'ms')
 
 
+def back_to_draft(Model, record):
+    """Put a snapshot the demo data may have published back in draft, in
+    the measuring transaction that is rolled back"""
+    from trytond.transaction import Transaction
+    if record.state != 'draft':
+        table = Model.__table__()
+        Transaction().connection.cursor().execute(*table.update(
+                [table.state], ['draft'], where=table.id == record.id))
+        Transaction().cache.clear()
+    return Model(record.id)
+
+
 def measure_publicity(args):
     "Monthly publicity of one community and its XLSX, as its officer"
     from trytond.pool import Pool
@@ -419,6 +452,7 @@ def measure_publicity(args):
                 publicity = Publicity.create([{
                             'area': community.id, 'month': month}])
             publicity, = publicity
+            publicity = back_to_draft(Publicity, publicity)
 
             def compute():
                 transaction.cache.clear()
@@ -458,6 +492,7 @@ def measure_ranking(args):
                 ranking = Ranking.create([{'area': county.id, 'year': year,
                             'period': period}])
             ranking, = ranking
+            ranking = back_to_draft(Ranking, ranking)
 
             def compute():
                 transaction.cache.clear()
@@ -628,6 +663,7 @@ def redeem(args):
 
     threads = [threading.Thread(target=client, args=(login,))
         for login in logins]
+    cpu_before = time.process_time()
     for thread in threads:
         thread.start()
     start = time.perf_counter()
@@ -635,6 +671,7 @@ def redeem(args):
     for thread in threads:
         thread.join()
     elapsed = max(ended.values()) - start
+    client_cpu = time.process_time() - cpu_before
     calls = [t for values in latencies.values() for t in values]
     done = sum(len(v) for v in redeemed.values())
     failed = sum(len(v) for v in errors.values())
@@ -647,6 +684,8 @@ def redeem(args):
         percentile(calls, .99) * 1000, 150, 'ms')
     report(f'  calls given up ({failed} of {len(calls):,})',
         100 * failed / max(len(calls), 1), 0.1, '%')
+    note(f'  the clients (threads of one process on the same machine) '
+        f'used {client_cpu:.0f} s of CPU in {elapsed:.0f} s')
     for login in logins:
         for error in errors[login][:2]:
             print(f'     {login}: {error}', flush=True)
@@ -738,6 +777,8 @@ def main():
     measure_parser.add_argument('--award-batch', type=int, default=5_000)
     measure_parser.add_argument('--profile', action='store_true',
         help="profile one award_many batch instead of measuring")
+    measure_parser.add_argument('--profile-out',
+        help="file for the profile's statistics (pstats)")
     prepare_parser = commands.add_parser('prepare')
     prepare_parser.add_argument('-d', '--database', required=True)
     prepare_parser.add_argument('--vouchers', type=int, default=600,
