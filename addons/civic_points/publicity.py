@@ -58,9 +58,32 @@ def earned_query(area, start, end):
         group_by=[line.party, line.category])
 
 
-class FrozenMixin:
+class DraftOnlyMixin:
+    "Records changed by users only while in draft"
+    __slots__ = ()
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if mode in {'write', 'delete'} and external:
+            for record in records:
+                if record.state != 'draft':
+                    raise AccessError(gettext(
+                            'civic_points.msg_published_frozen',
+                            record=record.rec_name))
+
+
+class FrozenMixin(DraftOnlyMixin):
     "Snapshots computed in draft and frozen once published"
     __slots__ = ()
+    published_by = fields.Many2One(
+        'res.user', "Published by", readonly=True, ondelete='RESTRICT')
+    published_date = fields.Date("Published on", readonly=True)
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('published', "Published"),
+            ], "State", required=True, readonly=True, sort=False)
 
     @classmethod
     def __setup__(cls):
@@ -91,17 +114,6 @@ class FrozenMixin:
             record.published_date = Pool().get('ir.date').today()
         with without_check_access():
             cls.save(records)
-
-    @classmethod
-    def check_modification(cls, mode, records, values=None, external=False):
-        super().check_modification(
-            mode, records, values=values, external=external)
-        if mode in {'write', 'delete'} and external:
-            for record in records:
-                if record.state != 'draft':
-                    raise AccessError(gettext(
-                            'civic_points.msg_published_frozen',
-                            record=record.rec_name))
 
     @classmethod
     def copy(cls, records, default=None):
@@ -140,13 +152,6 @@ class Publicity(FrozenMixin, Workflow, ModelSQL, ModelView):
         order=[('points', 'DESC'), ('party', 'ASC')])
     people = fields.Function(fields.Integer("People"), 'get_totals')
     points = fields.Function(fields.Integer("Points"), 'get_totals')
-    published_by = fields.Many2One(
-        'res.user', "Published by", readonly=True, ondelete='RESTRICT')
-    published_date = fields.Date("Published on", readonly=True)
-    state = fields.Selection([
-            ('draft', "Draft"),
-            ('published', "Published"),
-            ], "State", required=True, readonly=True, sort=False)
     del _draft
 
     @classmethod
@@ -236,13 +241,6 @@ class Ranking(FrozenMixin, Workflow, ModelSQL, ModelView):
     lines = fields.One2Many(
         'civic.points.ranking.line', 'origin_id', "Lines", readonly=True,
         order=[('category', 'ASC'), ('rank', 'ASC'), ('party', 'ASC')])
-    published_by = fields.Many2One(
-        'res.user', "Published by", readonly=True, ondelete='RESTRICT')
-    published_date = fields.Date("Published on", readonly=True)
-    state = fields.Selection([
-            ('draft', "Draft"),
-            ('published', "Published"),
-            ], "State", required=True, readonly=True, sort=False)
     del _draft
 
     @classmethod
@@ -328,7 +326,7 @@ class RankingLine(ModelSQL, ModelView):
         return f'{self.rank}. {self.party.rec_name} ({self.points})'
 
 
-class Honour(Workflow, ModelSQL, ModelView):
+class Honour(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Annual Award"
     __name__ = 'civic.points.honour'
     _draft = {'readonly': Eval('state') != 'draft'}
@@ -400,17 +398,6 @@ class Honour(Workflow, ModelSQL, ModelView):
     def search_area(cls, name, clause):
         return [('ranking_line.origin_id.area' + clause[0][len(name):],
                 *clause[1:])]
-
-    @classmethod
-    def check_modification(cls, mode, honours, values=None, external=False):
-        super().check_modification(
-            mode, honours, values=values, external=external)
-        if mode in {'write', 'delete'} and external:
-            for honour in honours:
-                if honour.state != 'draft':
-                    raise AccessError(gettext(
-                            'civic_points.msg_published_frozen',
-                            record=honour.rec_name))
 
     @classmethod
     @ModelView.button

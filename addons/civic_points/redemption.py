@@ -6,7 +6,6 @@ from collections import Counter
 from decimal import Decimal
 
 import segno
-from sql.aggregate import Count
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -475,16 +474,6 @@ class Redemption(Workflow, ModelSQL, ModelView):
             'value': Decimal(str(value)) if value is not None else None,
             'redeemed_at': at,
             }
-
-    @classmethod
-    def count_by_state(cls, domain):
-        "Return {state: count} of the vouchers in domain"
-        table = cls.__table__()
-        query = cls.search(domain, order=[], query=True)
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.state, Count(table.id),
-                where=table.id.in_(query), group_by=[table.state]))
-        return dict(cursor)
 
 
 class RedeemStart(ModelView):
