@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 
-MODULES = ['civic_grid', 'civic_points']
+MODULES = ['civic_grid', 'civic_points', 'civic_event']
 ADMIN_PASSWORD = 'admin'
 
 

@@ -1,0 +1,100 @@
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+import math
+
+from sql import Literal, Null
+
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+# The area level codes of the loops above the grid
+ANCESTOR_LEVELS = {
+    'community': 'community',
+    'street': 'street',
+    'county': 'county',
+    }
+
+
+class Area(metaclass=PoolMeta):
+    __name__ = 'civic.area'
+    latitude = fields.Float(
+        "Latitude", digits=(9, 6),
+        domain=['OR', ('latitude', '=', None),
+            [('latitude', '>=', -90), ('latitude', '<=', 90)]],
+        help="The centre of the area: Open311 reports by position go to "
+        "the grid whose centre is nearest.")
+    longitude = fields.Float(
+        "Longitude", digits=(9, 6),
+        domain=['OR', ('longitude', '=', None),
+            [('longitude', '>=', -180), ('longitude', '<=', 180)]])
+
+    @classmethod
+    def ancestors_by_level(cls, area_ids):
+        """Return {area id: {'community': id, 'street': id, 'county': id}}
+        from the areas' materialized paths"""
+        pool = Pool()
+        Level = pool.get('civic.area.level')
+        area = cls.__table__()
+        level = Level.__table__()
+        cursor = Transaction().connection.cursor()
+        area_ids = list(set(area_ids))
+        paths = {}
+        for sub_ids in _slices(area_ids):
+            cursor.execute(*area.select(area.id, area.path,
+                    where=area.id.in_(sub_ids)))
+            paths.update(cursor)
+        wanted = {int(a) for p in paths.values() if p
+            for a in p.split('/') if a}
+        wanted.update(area_ids)
+        level_of = {}
+        for sub_ids in _slices(list(wanted)):
+            cursor.execute(*area.join(level,
+                    condition=area.level == level.id).select(
+                    area.id, level.code, where=area.id.in_(sub_ids)))
+            level_of.update(cursor)
+        result = {}
+        for area_id in area_ids:
+            chain = [int(a) for a in (paths.get(area_id) or '').split('/')
+                if a] or [area_id]
+            found = {}
+            for ancestor in chain:
+                code = level_of.get(ancestor)
+                for key, level_code in ANCESTOR_LEVELS.items():
+                    if code == level_code:
+                        found[key] = ancestor
+            result[area_id] = found
+        return result
+
+    @classmethod
+    def nearest_grid(cls, latitude, longitude, within=None):
+        """Return the id of the grid whose centre is nearest to the position,
+        among the grids below within if given; None without any"""
+        pool = Pool()
+        Level = pool.get('civic.area.level')
+        area = cls.__table__()
+        level = Level.__table__()
+        cursor = Transaction().connection.cursor()
+        # Equirectangular distance: exact enough inside a district
+        scale = math.cos(math.radians(latitude)) ** 2
+        dlat = area.latitude - latitude
+        dlon = area.longitude - longitude
+        where = ((level.is_grid == Literal(True))
+            & (area.active == Literal(True))
+            & (area.latitude != Null) & (area.longitude != Null))
+        if within:
+            where &= area.id.in_(cls.search([
+                        ('parent', 'child_of', [within]),
+                        ], order=[], query=True))
+        cursor.execute(*area.join(level,
+                condition=area.level == level.id).select(area.id,
+                where=where,
+                order_by=[(dlat * dlat + dlon * dlon * scale).asc,
+                    area.id.asc],
+                limit=1))
+        row = cursor.fetchone()
+        return row[0] if row else None
+
+
+def _slices(ids, size=1000):
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]

@@ -1,0 +1,1041 @@
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+import datetime as dt
+import math
+from collections import defaultdict
+
+from sql import Null
+from sql.conditionals import Coalesce
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval
+from trytond.rpc import RPC
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .category import LEVELS, next_level
+from .exceptions import EventError, HandlerError, WorkflowError
+
+DESCRIPTION_MAX = 4000
+SOURCES = [
+    ('patrol', "Grid-Worker Patrol"),
+    ('resident', "Resident Report"),
+    ('rider', "Rider Report"),
+    ('hotline', "12345 Hotline"),
+    ('visit', "Visit Finding"),
+    ('property', "Property Complaint"),
+    ('app', "Resident App"),
+    ('other', "Other"),
+    ]
+COMPLAINT_SOURCES = {'hotline', 'property'}
+STATES = [
+    ('reported', "Reported"),
+    ('accepted', "Accepted"),
+    ('in_progress', "In Progress"),
+    ('resolved', "Resolved"),
+    ('feedback', "Feedback Given"),
+    ('closed', "Closed"),
+    ('rejected', "Rejected"),
+    ('duplicate', "Duplicate"),
+    ]
+OPEN_STATES = ('reported', 'accepted', 'in_progress')
+PRIORITIES = [
+    ('low', "Low"),
+    ('normal', "Normal"),
+    ('high', "High"),
+    ('urgent', "Urgent"),
+    ]
+SATISFACTIONS = [
+    (None, ""),
+    ('1', "1 - Very Unsatisfied"),
+    ('2', "2 - Unsatisfied"),
+    ('3', "3 - Neutral"),
+    ('4', "4 - Satisfied"),
+    ('5', "5 - Very Satisfied"),
+    ]
+# The area of the event that handles it at each level
+LEVEL_AREA = {
+    'grid': 'area',
+    'community': 'community',
+    'street': 'street',
+    'district': 'county',
+    }
+ACTIONS = [
+    ('report', "Reported"),
+    ('accept', "Accepted"),
+    ('start', "Handling Started"),
+    ('resolve', "Resolved"),
+    ('reject', "Rejected"),
+    ('escalate', "Escalated"),
+    ('auto_escalate', "Escalated (Time Limit Passed)"),
+    ('duplicate', "Marked as Duplicate"),
+    ('merge', "Duplicate Merged In"),
+    ('feedback', "Feedback Recorded"),
+    ('reopen', "Reopened"),
+    ('close', "Closed"),
+    ('award', "Points Awarded"),
+    ]
+EARTH_RADIUS = 6371000  # metres
+
+
+def _now():
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _deadline(start, hours):
+    if hours is None:
+        return None
+    return start + dt.timedelta(hours=float(hours))
+
+
+class Event(Workflow, ModelSQL, ModelView):
+    __string__ = "Grid Event"
+    __name__ = 'civic.event'
+    _rec_name = 'number'
+    _open = ~Eval('state').in_(OPEN_STATES)
+    _reported_only = Eval('state') != 'reported'
+
+    number = fields.Char("Number", readonly=True)
+    reported_at = fields.DateTime(
+        "Reported at", required=True, states={'readonly': _reported_only})
+    source = fields.Selection(
+        SOURCES, "Source", required=True, sort=False,
+        states={'readonly': _reported_only})
+    complaint = fields.Boolean(
+        "Complaint", states={'readonly': _open},
+        help="Counts in the complaint figures (12345 hotline and property "
+        "complaints by default).")
+    reporter = fields.Many2One(
+        'party.party', "Reporter", ondelete='RESTRICT',
+        states={'readonly': _reported_only | Bool(Eval('anonymous'))})
+    reporter_name = fields.Char(
+        "Reporter Name", states={
+            'readonly': _reported_only | Bool(Eval('anonymous'))})
+    reporter_phone = fields.Char(
+        "Reporter Phone", states={
+            'readonly': _reported_only | Bool(Eval('anonymous'))})
+    reporter_email = fields.Char(
+        "Reporter Email", states={
+            'readonly': _reported_only | Bool(Eval('anonymous'))})
+    anonymous = fields.Boolean(
+        "Anonymous", states={'readonly': _reported_only})
+    category = fields.Many2One(
+        'civic.event.category', "Category", required=True,
+        ondelete='RESTRICT', states={'readonly': _open})
+    description = fields.Text(
+        "Description", required=True, size=DESCRIPTION_MAX,
+        states={'readonly': _reported_only})
+    area = fields.Many2One(
+        'civic.area', "Area", required=True, ondelete='RESTRICT',
+        states={'readonly': _reported_only},
+        help="The grid (or community, street) where the event happened.")
+    community = fields.Many2One(
+        'civic.area', "Community", readonly=True, ondelete='RESTRICT')
+    street = fields.Many2One(
+        'civic.area', "Street", readonly=True, ondelete='RESTRICT')
+    county = fields.Many2One(
+        'civic.area', "District", readonly=True, ondelete='RESTRICT')
+    address = fields.Char("Address", states={'readonly': _reported_only})
+    latitude = fields.Float(
+        "Latitude", digits=(9, 6), states={'readonly': _reported_only})
+    longitude = fields.Float(
+        "Longitude", digits=(9, 6), states={'readonly': _reported_only})
+    media_url = fields.Char("Photo URL", states={'readonly': _open})
+    priority = fields.Selection(
+        PRIORITIES, "Priority", required=True, sort=False,
+        states={'readonly': _open})
+    api_client = fields.Many2One(
+        'civic.event.api.client', "API Client", readonly=True,
+        ondelete='RESTRICT')
+    device_id = fields.Char("Device", readonly=True)
+    account_id = fields.Char("App Account", readonly=True)
+    state = fields.Selection(
+        STATES, "State", required=True, readonly=True, sort=False)
+    level = fields.Selection(
+        LEVELS, "Level", required=True, readonly=True, sort=False)
+    handling_area = fields.Many2One(
+        'civic.area', "Handled by", readonly=True, ondelete='RESTRICT',
+        help="The grid, community, street or district handling the event "
+        "at its level.")
+    level_started = fields.DateTime("At This Level Since", readonly=True)
+    accept_deadline = fields.DateTime("Accept by", readonly=True)
+    resolve_deadline = fields.DateTime("Resolve by", readonly=True)
+    accepted_at = fields.DateTime("Accepted at", readonly=True)
+    accepted_by = fields.Many2One(
+        'res.user', "Accepted by", readonly=True, ondelete='RESTRICT')
+    resolved_at = fields.DateTime("Resolved at", readonly=True)
+    resolved_by = fields.Many2One(
+        'res.user', "Resolved by", readonly=True, ondelete='RESTRICT')
+    closed_at = fields.DateTime("Closed at", readonly=True)
+    closed_by = fields.Many2One(
+        'res.user', "Closed by", readonly=True, ondelete='RESTRICT')
+    resolution = fields.Text(
+        "Resolution", states={
+            'readonly': ~Eval('state').in_(['accepted', 'in_progress']),
+            })
+    rejection_reason = fields.Text(
+        "Rejection Reason", states={
+            'readonly': _reported_only,
+            'invisible': ~Eval('state').in_(['reported', 'rejected']),
+            })
+    on_time = fields.Boolean(
+        "On Time", readonly=True,
+        help="Resolved before the time limit of its level.")
+    satisfaction = fields.Integer("Satisfaction", readonly=True)
+    feedback_comment = fields.Text("Feedback", readonly=True)
+    feedback_at = fields.DateTime("Feedback at", readonly=True)
+    feedback_by = fields.Many2One(
+        'res.user', "Feedback Recorded by", readonly=True,
+        ondelete='RESTRICT')
+    reopened = fields.Boolean(
+        "Reopened", readonly=True,
+        help="An unsatisfied event can be reopened once.")
+    duplicate_of = fields.Many2One(
+        'civic.event', "Duplicate of", ondelete='RESTRICT',
+        domain=[('id', '!=', Eval('id', -1)),
+            ('state', '!=', 'duplicate')],
+        states={'readonly': _open})
+    duplicates = fields.One2Many(
+        'civic.event', 'duplicate_of', "Duplicates", readonly=True)
+    possible_duplicates = fields.Function(fields.Many2Many(
+            'civic.event', None, None, "Possible Duplicates",
+            help="Reports of the same category near the same place in the "
+            "same days."), 'get_possible_duplicates')
+    points_line = fields.Many2One(
+        'civic.points.line', "Points Award", readonly=True,
+        ondelete='RESTRICT')
+    history = fields.One2Many(
+        'civic.event.history', 'event', "History", readonly=True,
+        order=[('date', 'ASC'), ('id', 'ASC')])
+
+    del _open, _reported_only
+    source_string = source.translated('source')
+    state_string = state.translated('state')
+    level_string = level.translated('level')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.number, Index.Equality())),
+                Index(t, (t.area, Index.Range()),
+                    (t.reported_at, Index.Range())),
+                Index(t, (t.reported_at, Index.Range())),
+                Index(t, (t.state, Index.Equality()),
+                    (t.accept_deadline, Index.Range()),
+                    where=t.state.in_(list(OPEN_STATES))),
+                Index(t, (t.state, Index.Equality()),
+                    (t.resolve_deadline, Index.Range()),
+                    where=t.state.in_(list(OPEN_STATES))),
+                Index(t, (t.category, Index.Range()),
+                    (t.reported_at, Index.Range())),
+                Index(t, (t.duplicate_of, Index.Range()),
+                    where=t.duplicate_of != Null),
+                })
+        cls._order = [('reported_at', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('reported', 'accepted'),
+            ('reported', 'rejected'),
+            ('accepted', 'in_progress'),
+            ('accepted', 'resolved'),
+            ('in_progress', 'resolved'),
+            ('resolved', 'feedback'),
+            ('resolved', 'closed'),
+            ('feedback', 'closed'),
+            ('feedback', 'in_progress'),
+            ('reported', 'duplicate'),
+            ('accepted', 'duplicate'),
+            ('in_progress', 'duplicate'),
+            }
+        cls._buttons.update({
+                'accept': {
+                    'invisible': Eval('state') != 'reported',
+                    'depends': ['state'],
+                    },
+                'reject': {
+                    'invisible': Eval('state') != 'reported',
+                    'depends': ['state'],
+                    },
+                'start': {
+                    'invisible': Eval('state') != 'accepted',
+                    'depends': ['state'],
+                    },
+                'resolve': {
+                    'invisible': ~Eval('state').in_(
+                        ['accepted', 'in_progress']),
+                    'depends': ['state'],
+                    },
+                'escalate': {
+                    'invisible': (~Eval('state').in_(OPEN_STATES)
+                        | (Eval('level') == 'district')),
+                    'depends': ['state', 'level'],
+                    },
+                'mark_duplicate': {
+                    'invisible': ~Eval('state').in_(OPEN_STATES),
+                    'readonly': ~Eval('duplicate_of'),
+                    'depends': ['state', 'duplicate_of'],
+                    },
+                'feedback': {
+                    'invisible': Eval('state') != 'resolved',
+                    'depends': ['state'],
+                    },
+                'reopen': {
+                    'invisible': ((Eval('state') != 'feedback')
+                        | Eval('reopened', False)),
+                    'depends': ['state', 'reopened'],
+                    },
+                'close': {
+                    'invisible': ~Eval('state').in_(['resolved', 'feedback']),
+                    'depends': ['state'],
+                    },
+                })
+        cls.__rpc__.update({
+                'escalate_overdue': RPC(readonly=False),
+                })
+
+    @classmethod
+    def default_reported_at(cls):
+        return _now()
+
+    @classmethod
+    def default_source(cls):
+        return 'patrol'
+
+    @classmethod
+    def default_priority(cls):
+        return 'normal'
+
+    @classmethod
+    def default_state(cls):
+        return 'reported'
+
+    @classmethod
+    def default_level(cls):
+        return 'grid'
+
+    @classmethod
+    def default_anonymous(cls):
+        return False
+
+    @classmethod
+    def default_complaint(cls):
+        return False
+
+    @classmethod
+    def default_reopened(cls):
+        return False
+
+    @fields.depends('source')
+    def on_change_source(self):
+        self.complaint = self.source in COMPLAINT_SOURCES
+
+    @fields.depends('anonymous')
+    def on_change_anonymous(self):
+        if self.anonymous:
+            self.reporter = None
+            self.reporter_name = None
+            self.reporter_phone = None
+            self.reporter_email = None
+
+    @fields.depends('reporter')
+    def on_change_reporter(self):
+        if self.reporter:
+            self.reporter_name = self.reporter.name
+
+    # --- creation -------------------------------------------------------
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Configuration = pool.get('civic.event.configuration')
+        Area = pool.get('civic.area')
+        config = Configuration(1)
+        vlist = [v.copy() for v in vlist]
+        ancestors = Area.ancestors_by_level(
+            [v['area'] for v in vlist if v.get('area')])
+        with without_check_access():
+            sequence = config.event_sequence
+        for values in vlist:
+            values['state'] = 'reported'
+            values.setdefault('reported_at', _now())
+            if 'complaint' not in values:
+                values['complaint'] = values.get('source') in COMPLAINT_SOURCES
+            if values.get('anonymous'):
+                for name in ['reporter', 'reporter_name', 'reporter_phone',
+                        'reporter_email']:
+                    values[name] = None
+            values.update(cls._area_values(values.get('area'), ancestors))
+            if not values.get('number'):
+                with without_check_access():
+                    values['number'] = sequence.get()
+        events = super().create(vlist)
+        cls._start_level(events, start=None)
+        cls.record_history(events, 'report')
+        return events
+
+    @classmethod
+    def _area_values(cls, area_id, ancestors):
+        found = ancestors.get(area_id, {}) if area_id else {}
+        values = {
+            'community': found.get('community'),
+            'street': found.get('street'),
+            'county': found.get('county'),
+            }
+        # An event reported on a community or a street starts at that level
+        level = 'grid'
+        if area_id and area_id == found.get('county'):
+            level = 'district'
+        elif area_id and area_id == found.get('street'):
+            level = 'street'
+        elif area_id and area_id == found.get('community'):
+            level = 'community'
+        values['level'] = level
+        return values
+
+    @classmethod
+    def _start_level(cls, events, start=None):
+        """Set the handling area and deadlines of events at their current
+        level, from start (their report time when None)"""
+        to_write = []
+        for event in events:
+            begin = start or event.reported_at
+            accept, resolve = event.category.limit(event.level)
+            to_write.extend([[event], {
+                        'handling_area': getattr(
+                            event, LEVEL_AREA[event.level]) or event.area,
+                        'level_started': begin,
+                        'accept_deadline': _deadline(begin, accept),
+                        'resolve_deadline': _deadline(begin, resolve),
+                        }])
+        if to_write:
+            with without_check_access():
+                super().write(*to_write)
+
+    @classmethod
+    def write(cls, *args):
+        pool = Pool()
+        Area = pool.get('civic.area')
+        actions = iter(args)
+        args = []
+        moved = []
+        for events, values in zip(actions, actions):
+            if 'area' in values:
+                values = values.copy()
+                ancestors = Area.ancestors_by_level([values['area']])
+                values.update(cls._area_values(values['area'], ancestors))
+                moved.extend(events)
+            if 'source' in values and 'complaint' not in values:
+                values = values.copy()
+                values['complaint'] = values['source'] in COMPLAINT_SOURCES
+            args.extend((events, values))
+        super().write(*args)
+        if moved:
+            cls._start_level(cls.browse(moved), start=_now())
+
+    @classmethod
+    def validate_fields(cls, events, field_names):
+        super().validate_fields(events, field_names)
+        if field_names & {'description'}:
+            cls.check_description(events)
+        if field_names & {'latitude', 'longitude'}:
+            cls.check_position(events)
+        if field_names & {'anonymous', 'reporter', 'reporter_name',
+                'reporter_phone', 'reporter_email', 'category'}:
+            cls.check_anonymous(events)
+        if field_names & {'duplicate_of'}:
+            cls.check_duplicate_of(events)
+
+    @classmethod
+    def check_description(cls, events):
+        for event in events:
+            text = (event.description or '').strip()
+            if not text:
+                raise EventError(gettext(
+                        'civic_event.msg_description_empty'))
+            if len(event.description) > DESCRIPTION_MAX:
+                raise EventError(gettext(
+                        'civic_event.msg_description_too_long',
+                        length=len(event.description), max=DESCRIPTION_MAX))
+
+    @classmethod
+    def check_position(cls, events):
+        for event in events:
+            if (event.latitude is None) != (event.longitude is None):
+                raise EventError(gettext(
+                        'civic_event.msg_position_incomplete'))
+            if event.latitude is None:
+                continue
+            if not (-90 <= event.latitude <= 90
+                    and -180 <= event.longitude <= 180):
+                raise EventError(gettext(
+                        'civic_event.msg_position_out_of_range',
+                        latitude=event.latitude, longitude=event.longitude))
+
+    @classmethod
+    def check_anonymous(cls, events):
+        for event in events:
+            named = (event.reporter or event.reporter_name
+                or event.reporter_phone or event.reporter_email)
+            if ((event.anonymous or not named)
+                    and not event.category.anonymous):
+                raise EventError(gettext(
+                        'civic_event.msg_anonymous_not_allowed',
+                        category=event.category.rec_name))
+
+    @classmethod
+    def check_duplicate_of(cls, events):
+        for event in events:
+            master = event.duplicate_of
+            if not master:
+                continue
+            if master == event or master.duplicate_of:
+                raise EventError(gettext(
+                        'civic_event.msg_duplicate_of_duplicate',
+                        event=event.rec_name, master=master.rec_name))
+
+    @classmethod
+    def check_modification(cls, mode, events, values=None, external=False):
+        super().check_modification(
+            mode, events, values=values, external=external)
+        if mode == 'delete':
+            for event in events:
+                if event.state != 'reported' or event.history_count() > 1:
+                    raise AccessError(gettext(
+                            'civic_event.msg_event_delete',
+                            event=event.rec_name))
+
+    def history_count(self):
+        return len(self.history)
+
+    @classmethod
+    def copy(cls, events, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['number', 'state', 'level', 'handling_area',
+                'accepted_at', 'accepted_by', 'resolved_at', 'resolved_by',
+                'closed_at', 'closed_by', 'resolution', 'on_time',
+                'satisfaction', 'feedback_comment', 'feedback_at',
+                'feedback_by', 'reopened', 'duplicate_of', 'points_line',
+                'rejection_reason', 'api_client']:
+            default.setdefault(name, None)
+        default.setdefault('duplicates', None)
+        default.setdefault('history', None)
+        default.setdefault('reported_at', _now())
+        return super().copy(events, default=default)
+
+    # --- who may act ----------------------------------------------------
+    @classmethod
+    def check_handlers(cls, events):
+        """Refuse a step on events outside the user's level or scope (the
+        write rules of the groups say which)"""
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        if not Transaction().check_access:
+            return
+        domain = Rule.domain_get(cls.__name__, mode='write')
+        if not domain:
+            return
+        ids = [e.id for e in events]
+        with without_check_access():
+            allowed = {e.id for e in cls.search(
+                        [('id', 'in', ids), domain], order=[])}
+        for event in events:
+            if event.id not in allowed:
+                raise HandlerError(gettext(
+                        'civic_event.msg_event_not_handler',
+                        event=event.rec_name,
+                        level=event.level_string,
+                        area=(event.handling_area.rec_name
+                            if event.handling_area else '')))
+
+    @classmethod
+    def check_in_scope(cls, events):
+        "Refuse a step on events the user may not read (feedback)"
+        ids = [e.id for e in events]
+        readable = {e.id for e in cls.search([('id', 'in', ids)], order=[])}
+        for event in events:
+            if event.id not in readable:
+                raise HandlerError(gettext(
+                        'civic_event.msg_event_not_in_scope',
+                        event=event.rec_name))
+
+    # --- history --------------------------------------------------------
+    @classmethod
+    def record_history(cls, events, action, note=None, automatic=False,
+            date=None):
+        History = Pool().get('civic.event.history')
+        user = None if automatic else Transaction().user
+        date = date or _now()
+        with without_check_access():
+            History.create([{
+                        'event': e.id,
+                        'date': date,
+                        'user': user or None,
+                        'action': action,
+                        'level': e.level,
+                        'state': e.state,
+                        'note': note,
+                        } for e in events])
+
+    # --- the closed loop ------------------------------------------------
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('accepted')
+    def accept(cls, events):
+        cls.check_handlers(events)
+        now = _now()
+        with without_check_access():
+            cls.write(events, {
+                    'accepted_at': now,
+                    'accepted_by': Transaction().user or None,
+                    })
+        cls._after_transition(events, 'accepted', 'accept')
+        cls.award_reports(events)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('rejected')
+    def reject(cls, events):
+        cls.check_handlers(events)
+        for event in events:
+            if not (event.rejection_reason or '').strip():
+                raise WorkflowError(gettext(
+                        'civic_event.msg_reject_reason',
+                        event=event.rec_name))
+        now = _now()
+        with without_check_access():
+            cls.write(events, {
+                    'closed_at': now,
+                    'closed_by': Transaction().user or None,
+                    })
+        cls._after_transition(events, 'rejected', 'reject')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('in_progress')
+    def start(cls, events):
+        cls.check_handlers(events)
+        cls._after_transition(events, 'in_progress', 'start')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('resolved')
+    def resolve(cls, events):
+        cls.check_handlers(events)
+        for event in events:
+            if not (event.resolution or '').strip():
+                raise WorkflowError(gettext(
+                        'civic_event.msg_resolve_resolution',
+                        event=event.rec_name))
+        now = _now()
+        user = Transaction().user or None
+        to_write = []
+        for event in events:
+            on_time = (not event.resolve_deadline
+                or now <= event.resolve_deadline)
+            to_write.extend([[event], {
+                        'resolved_at': now,
+                        'resolved_by': user,
+                        'on_time': on_time,
+                        }])
+        if to_write:
+            with without_check_access():
+                cls.write(*to_write)
+        cls._after_transition(events, 'resolved', 'resolve')
+
+    @classmethod
+    @ModelView.button_action('civic_event.wizard_feedback')
+    def feedback(cls, events):
+        cls.check_in_scope(events)
+
+    @classmethod
+    def record_feedback(cls, events, satisfaction, comment=None):
+        "Record the reporter's satisfaction (1 to 5) with resolved events"
+        cls.check_in_scope(events)
+        events = cls._in_state(events, 'resolved')
+        if satisfaction not in range(1, 6):
+            raise EventError(gettext(
+                    'civic_event.msg_satisfaction_range',
+                    satisfaction=satisfaction))
+        with without_check_access():
+            cls.write(events, {
+                    'satisfaction': satisfaction,
+                    'feedback_comment': comment,
+                    'feedback_at': _now(),
+                    'feedback_by': Transaction().user or None,
+                    })
+        cls._set_state(events, 'feedback')
+        cls.record_history(events, 'feedback', note=comment)
+
+    @classmethod
+    @ModelView.button
+    def reopen(cls, events):
+        "Reopen once an event whose reporter is unsatisfied"
+        pool = Pool()
+        Configuration = pool.get('civic.event.configuration')
+        cls.check_in_scope(events)
+        events = cls._in_state(events, 'feedback')
+        below = Configuration(1).unsatisfied_below
+        for event in events:
+            if event.reopened:
+                raise WorkflowError(gettext(
+                        'civic_event.msg_reopen_once', event=event.rec_name))
+            if (event.satisfaction or 0) >= below:
+                raise WorkflowError(gettext(
+                        'civic_event.msg_reopen_satisfied',
+                        event=event.rec_name,
+                        satisfaction=event.satisfaction))
+        now = _now()
+        with without_check_access():
+            cls.write(events, {
+                    'reopened': True,
+                    'resolved_at': None,
+                    'resolved_by': None,
+                    'on_time': None,
+                    })
+        cls._set_state(events, 'in_progress')
+        cls._start_level(events, start=now)
+        cls.record_history(events, 'reopen')
+
+    @classmethod
+    @ModelView.button
+    def close(cls, events):
+        cls.check_in_scope(events)
+        events = cls._in_state(events, 'resolved', 'feedback')
+        now = _now()
+        with without_check_access():
+            cls.write(events, {
+                    'closed_at': now,
+                    'closed_by': Transaction().user or None,
+                    })
+        cls._set_state(events, 'closed')
+        cls.record_history(events, 'close')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('duplicate')
+    def mark_duplicate(cls, events):
+        "Merge events into the event each is a duplicate of"
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        cls.check_handlers(events)
+        for event in events:
+            if not event.duplicate_of:
+                raise WorkflowError(gettext(
+                        'civic_event.msg_duplicate_without_master',
+                        event=event.rec_name))
+        cls.check_duplicate_of(events)
+        now = _now()
+        with without_check_access():
+            cls.write(events, {
+                    'closed_at': now,
+                    'closed_by': Transaction().user or None,
+                    })
+            attachments = Attachment.search([
+                    ('resource', 'in', [str(e) for e in events]),
+                    ])
+            for attachment in attachments:
+                attachment.resource = attachment.resource.duplicate_of
+            Attachment.save(attachments)
+        for event in events:
+            event.state = 'duplicate'
+            cls.record_history([event], 'duplicate',
+                note=event.duplicate_of.rec_name)
+            cls.record_history([event.duplicate_of], 'merge',
+                note=event.rec_name)
+
+    @classmethod
+    def _after_transition(cls, events, state, action, note=None):
+        for event in events:
+            event.state = state
+        cls.record_history(events, action, note=note)
+
+    @classmethod
+    def _in_state(cls, events, *states):
+        "Refuse a step on events in none of states"
+        for event in events:
+            if event.state not in states:
+                raise WorkflowError(gettext(
+                        'civic_event.msg_event_wrong_state',
+                        event=event.rec_name, state=event.state_string))
+        return events
+
+    @classmethod
+    def _set_state(cls, events, state):
+        """The transition of the steps anyone in scope may take (feedback,
+        reopen, close), outside the level's write rules"""
+        with without_check_access():
+            cls.write(events, {'state': state})
+        cls.log(events, 'transition', f'state:{state}')
+        for event in events:
+            event.state = state
+
+    # --- escalation -----------------------------------------------------
+    @classmethod
+    @ModelView.button
+    def escalate(cls, events):
+        "Move open events up one level by the handler's decision"
+        cls.check_handlers(events)
+        for event in events:
+            if event.state not in OPEN_STATES:
+                raise WorkflowError(gettext(
+                        'civic_event.msg_escalate_closed',
+                        event=event.rec_name, state=event.state_string))
+            if not next_level(event.level):
+                raise WorkflowError(gettext(
+                        'civic_event.msg_escalate_top',
+                        event=event.rec_name))
+        cls._move_up(events, _now(), automatic=False)
+
+    @classmethod
+    def escalate_overdue(cls, now=None):
+        """Move up one level the open events whose time limit has passed,
+        and notify the handlers of the next level (the scheduled task)"""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        transaction = Transaction()
+        if now is not None and transaction.user and transaction.check_access:
+            admin = ModelData.get_id('civic_grid', 'group_civic_admin')
+            if admin not in User.get_groups():
+                raise AccessError(gettext('civic_event.msg_escalate_now'))
+        if isinstance(now, str):
+            now = dt.datetime.fromisoformat(now)
+        now = now or _now()
+        with without_check_access():
+            events = cls.browse(cls.overdue_ids(now))
+            if events:
+                cls._move_up(events, now, automatic=True)
+        return len(events)
+
+    @classmethod
+    def overdue_ids(cls, now):
+        "The ids of the open events below the top level past a time limit"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        below_top = table.level != 'district'
+        cursor.execute(*table.select(table.id,
+                where=below_top & (
+                    ((table.state == 'reported')
+                        & (table.accept_deadline < now))
+                    | (table.state.in_(list(OPEN_STATES))
+                        & (table.resolve_deadline < now))),
+                order_by=[table.id.asc]))
+        return [i for i, in cursor]
+
+    @classmethod
+    def _move_up(cls, events, now, automatic):
+        """Move events up one level: back to reported for the next level's
+        handlers, with its own time limits from now"""
+        groups = defaultdict(list)
+        for event in events:
+            groups[(next_level(event.level), event.category)].append(event)
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for (level, category), group in groups.items():
+            accept, resolve = category.limit(level)
+            area_column = getattr(table, LEVEL_AREA[level])
+            for sub_events in _slices(group):
+                cursor.execute(*table.update([
+                            table.level, table.state, table.handling_area,
+                            table.level_started, table.accept_deadline,
+                            table.resolve_deadline, table.write_date,
+                            table.write_uid,
+                            ], [
+                            level, 'reported',
+                            Coalesce(area_column, table.area), now,
+                            _deadline(now, accept), _deadline(now, resolve),
+                            now, Transaction().user,
+                            ],
+                        where=table.id.in_([e.id for e in sub_events])))
+        # The rows changed in SQL: read them again
+        Transaction().counter += 1
+        for event in events:
+            event._local_cache.pop(event.id, None)
+        events = cls.browse([e.id for e in events])
+        action = 'auto_escalate' if automatic else 'escalate'
+        cls.record_history(events, action, automatic=automatic, date=now)
+        cls.notify_level(events)
+
+    @classmethod
+    def notify_level(cls, events):
+        "Notify the handlers of the events' level and area"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        group_of = {
+            'grid': 'group_civic_grid_worker',
+            'community': 'group_civic_community',
+            'street': 'group_civic_street',
+            'district': 'group_civic_admin',
+            }
+        by_target = defaultdict(list)
+        for event in events:
+            by_target[(event.level, event.handling_area)].append(event)
+        with without_check_access():
+            for (level, area), group in by_target.items():
+                group_id = ModelData.get_id('civic_grid', group_of[level])
+                domain = [('groups', '=', group_id)]
+                if level != 'district' and area:
+                    domain.append(('civic_areas', 'parent_of', [area.id]))
+                users = User.search(domain)
+                label = gettext('civic_event.msg_notify_label',
+                    count=len(group),
+                    area=area.rec_name if area else '')
+                description = ', '.join(e.rec_name for e in group[:20])
+                for user in users:
+                    cls.notify_user(group, 'tryton-notification', label,
+                        description=description, user=user.id)
+
+    # --- points ---------------------------------------------------------
+    @classmethod
+    def award_reports(cls, events):
+        """Award the reporters of accepted (verified) reports their points,
+        once per event"""
+        pool = Pool()
+        Configuration = pool.get('civic.event.configuration')
+        Line = pool.get('civic.points.line')
+        default_rule = Configuration(1).report_rule
+        awards, awarded = [], []
+        for event in events:
+            rule = event.category.get_points_rule() or default_rule
+            if (not rule or not event.reporter or event.anonymous
+                    or event.points_line):
+                continue
+            awards.append({
+                    'rule_code': rule.code,
+                    'party': event.reporter.id,
+                    'quantity': 1,
+                    'origin': str(event),
+                    'date': event.reported_at.date(),
+                    'description': event.rec_name,
+                    })
+            awarded.append(event)
+        if not awards:
+            return
+        # Locking the events makes a second acceptance wait and find the
+        # award already written
+        cls.lock(awarded)
+        with without_check_access():
+            lines = Line.award_many(awards)
+            for event, line in zip(awarded, lines):
+                cls.write([event], {'points_line': line.id})
+        for event, line in zip(awarded, lines):
+            cls.record_history([event], 'award',
+                note=f'{line.points:+d} ({line.rule.rec_name})')
+
+    # --- duplicates -----------------------------------------------------
+    @classmethod
+    def get_possible_duplicates(cls, events, name):
+        pool = Pool()
+        Configuration = pool.get('civic.event.configuration')
+        config = Configuration(1)
+        days = dt.timedelta(days=config.duplicate_days)
+        distance = config.duplicate_distance
+        result = {}
+        for event in events:
+            if event.state == 'duplicate' or not event.reported_at:
+                result[event.id] = []
+                continue
+            domain = [
+                ('id', '!=', event.id),
+                ('category', '=', event.category.id),
+                ('state', '!=', 'duplicate'),
+                ('reported_at', '>=', event.reported_at - days),
+                ('reported_at', '<=', event.reported_at + days),
+                ]
+            if event.latitude is not None and event.longitude is not None:
+                dlat = distance / 111320
+                dlon = dlat / max(
+                    math.cos(math.radians(event.latitude)), 0.01)
+                domain += [
+                    ('latitude', '>=', event.latitude - dlat),
+                    ('latitude', '<=', event.latitude + dlat),
+                    ('longitude', '>=', event.longitude - dlon),
+                    ('longitude', '<=', event.longitude + dlon),
+                    ]
+                candidates = [c for c in cls.search(domain, limit=50)
+                    if metres(event, c) <= distance]
+            else:
+                domain.append(('area', '=', event.area.id))
+                if event.address:
+                    domain.append(('address', '=', event.address))
+                candidates = cls.search(domain, limit=50)
+            result[event.id] = [c.id for c in candidates]
+        return result
+
+
+def metres(event, other):
+    "Distance in metres between the positions of two events"
+    if other.latitude is None or other.longitude is None:
+        return math.inf
+    lat1, lon1 = math.radians(event.latitude), math.radians(event.longitude)
+    lat2, lon2 = math.radians(other.latitude), math.radians(other.longitude)
+    x = (lon2 - lon1) * math.cos((lat1 + lat2) / 2)
+    return EARTH_RADIUS * math.hypot(x, lat2 - lat1)
+
+
+def _slices(records, size=1000):
+    for i in range(0, len(records), size):
+        yield records[i:i + size]
+
+
+
+
+class History(ModelSQL, ModelView):
+    __string__ = "Grid Event Step"
+    __name__ = 'civic.event.history'
+    event = fields.Many2One(
+        'civic.event', "Event", required=True, readonly=True,
+        ondelete='CASCADE')
+    date = fields.DateTime("Date", required=True, readonly=True)
+    user = fields.Many2One(
+        'res.user', "By", readonly=True, ondelete='RESTRICT',
+        help="Empty for the scheduled task.")
+    action = fields.Selection(
+        ACTIONS, "Step", required=True, readonly=True, sort=False)
+    level = fields.Selection(LEVELS, "Level", readonly=True, sort=False)
+    state = fields.Selection(STATES, "State", readonly=True, sort=False)
+    note = fields.Text("Note", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls.__access__.add('event')
+        cls._sql_indexes.add(Index(t, (t.event, Index.Range())))
+        cls._order = [('date', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if external and mode in {'write', 'delete'}:
+            raise AccessError(gettext('civic_event.msg_history_append_only'))
+
+
+class FeedbackStart(ModelView):
+    __string__ = "Record Feedback"
+    __name__ = 'civic.event.feedback.start'
+    satisfaction = fields.Selection(
+        SATISFACTIONS, "Satisfaction", required=True, sort=False)
+    comment = fields.Text("Comment")
+
+
+class Feedback(Wizard):
+    __string__ = "Record Feedback"
+    __name__ = 'civic.event.feedback'
+    start = StateView('civic.event.feedback.start',
+        'civic_event.feedback_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Record", 'record', 'tryton-ok', default=True),
+            ])
+    record = StateTransition()
+
+    def transition_record(self):
+        Event = Pool().get('civic.event')
+        Event.record_feedback(list(self.records),
+            int(self.start.satisfaction), self.start.comment)
+        return 'end'
