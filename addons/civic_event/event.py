@@ -126,7 +126,7 @@ class Event(Workflow, ModelSQL, ModelView):
         'civic.event.category', "Category", required=True,
         ondelete='RESTRICT', states={'readonly': _open})
     description = fields.Text(
-        "Description", required=True, size=DESCRIPTION_MAX,
+        "Description", required=True,
         states={'readonly': _reported_only})
     area = fields.Many2One(
         'civic.area', "Area", required=True, ondelete='RESTRICT',
@@ -564,7 +564,7 @@ class Event(Workflow, ModelSQL, ModelView):
     # --- history --------------------------------------------------------
     @classmethod
     def record_history(cls, events, action, note=None, automatic=False,
-            date=None):
+            date=None, state=None):
         History = Pool().get('civic.event.history')
         user = None if automatic else Transaction().user
         date = date or _now()
@@ -575,7 +575,7 @@ class Event(Workflow, ModelSQL, ModelView):
                         'user': user or None,
                         'action': action,
                         'level': e.level,
-                        'state': e.state,
+                        'state': state or e.state,
                         'note': note,
                         } for e in events])
 
@@ -740,17 +740,16 @@ class Event(Workflow, ModelSQL, ModelView):
                 attachment.resource = attachment.resource.duplicate_of
             Attachment.save(attachments)
         for event in events:
-            event.state = 'duplicate'
             cls.record_history([event], 'duplicate',
-                note=event.duplicate_of.rec_name)
+                note=event.duplicate_of.rec_name, state='duplicate')
             cls.record_history([event.duplicate_of], 'merge',
                 note=event.rec_name)
 
     @classmethod
     def _after_transition(cls, events, state, action, note=None):
-        for event in events:
-            event.state = state
-        cls.record_history(events, action, note=note)
+        # The transition writes the state after the step: setting it on the
+        # records would make Workflow skip the write
+        cls.record_history(events, action, note=note, state=state)
 
     @classmethod
     def _in_state(cls, events, *states):
@@ -879,7 +878,8 @@ class Event(Workflow, ModelSQL, ModelView):
                 group_id = ModelData.get_id('civic_grid', group_of[level])
                 domain = [('groups', '=', group_id)]
                 if level != 'district' and area:
-                    domain.append(('civic_areas', 'parent_of', [area.id]))
+                    domain.append(
+                        ('civic_areas', 'parent_of', [area.id], 'parent'))
                 users = User.search(domain)
                 label = gettext('civic_event.msg_notify_label',
                     count=len(group),
@@ -905,7 +905,7 @@ class Event(Workflow, ModelSQL, ModelView):
                     or event.points_line):
                 continue
             awards.append({
-                    'rule_code': rule.code,
+                    'rule': rule.code,
                     'party': event.reporter.id,
                     'quantity': 1,
                     'origin': str(event),
