@@ -13,7 +13,8 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.rpc import RPC
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .category import LEVELS, next_level
@@ -373,7 +374,7 @@ class Event(Workflow, ModelSQL, ModelView):
                     values['number'] = sequence.get()
         events = super().create(vlist)
         cls._start_level(events, start=None)
-        cls.record_history(events, 'report')
+        cls.record_history(events, 'report', date=lambda e: e.reported_at)
         return events
 
     @classmethod
@@ -532,9 +533,11 @@ class Event(Workflow, ModelSQL, ModelView):
         write rules of the groups say which)"""
         pool = Pool()
         Rule = pool.get('ir.rule')
-        if not Transaction().check_access:
+        # Buttons run without access checks: the rules are applied here
+        if not Transaction().user:
             return
-        domain = Rule.domain_get(cls.__name__, mode='write')
+        with check_access():
+            domain = Rule.domain_get(cls.__name__, mode='write')
         if not domain:
             return
         ids = [e.id for e in events]
@@ -553,8 +556,12 @@ class Event(Workflow, ModelSQL, ModelView):
     @classmethod
     def check_in_scope(cls, events):
         "Refuse a step on events the user may not read (feedback)"
+        if not Transaction().user:
+            return
         ids = [e.id for e in events]
-        readable = {e.id for e in cls.search([('id', 'in', ids)], order=[])}
+        with check_access():
+            readable = {e.id for e in cls.search(
+                        [('id', 'in', ids)], order=[])}
         for event in events:
             if event.id not in readable:
                 raise HandlerError(gettext(
@@ -565,13 +572,14 @@ class Event(Workflow, ModelSQL, ModelView):
     @classmethod
     def record_history(cls, events, action, note=None, automatic=False,
             date=None, state=None):
+        "Add a step to the events' history at date (or date(event))"
         History = Pool().get('civic.event.history')
         user = None if automatic else Transaction().user
         date = date or _now()
         with without_check_access():
             History.create([{
                         'event': e.id,
-                        'date': date,
+                        'date': date(e) if callable(date) else date,
                         'user': user or None,
                         'action': action,
                         'level': e.level,
@@ -849,14 +857,22 @@ class Event(Workflow, ModelSQL, ModelView):
                             now, Transaction().user,
                             ],
                         where=table.id.in_([e.id for e in sub_events])))
-        # The rows changed in SQL: read them again
-        Transaction().counter += 1
-        for event in events:
-            event._local_cache.pop(event.id, None)
+        cls._forget(events)
         events = cls.browse([e.id for e in events])
         action = 'auto_escalate' if automatic else 'escalate'
         cls.record_history(events, action, automatic=automatic, date=now)
         cls.notify_level(events)
+
+    @classmethod
+    def _forget(cls, events):
+        "Drop the cached values of events whose rows changed in SQL"
+        transaction = Transaction()
+        transaction.counter += 1
+        for event in events:
+            event._local_cache.pop(event.id, None)
+        for cache in transaction.cache.values():
+            for event in events:
+                cache.get(cls.__name__, {}).pop(event.id, None)
 
     @classmethod
     def notify_level(cls, events):
