@@ -80,6 +80,15 @@ ACTIONS = [
     ('award', "Points Awarded"),
     ]
 EARTH_RADIUS = 6371000  # metres
+# What users may change: the report until it is accepted, the handling
+# while the event is open; the rest is written by the steps
+REPORT_FIELDS = {'reported_at', 'source', 'reporter', 'reporter_name',
+    'reporter_phone', 'reporter_email', 'anonymous', 'description', 'area',
+    'address', 'latitude', 'longitude'}
+HANDLING_FIELDS = {'category', 'priority', 'complaint', 'media_url',
+    'duplicate_of', 'resolution', 'rejection_reason'}
+# A report clock may run a little ahead of the server's
+FUTURE_MARGIN = dt.timedelta(minutes=10)
 
 
 def _now():
@@ -211,6 +220,10 @@ class Event(Workflow, ModelSQL, ModelView):
     history = fields.One2Many(
         'civic.event.history', 'event', "History", readonly=True,
         order=[('date', 'ASC'), ('id', 'ASC')])
+    to_handle = fields.Function(fields.Boolean(
+            "At My Level",
+            help="The event is at the user's level, in the user's areas."),
+        'get_to_handle', searcher='search_to_handle')
 
     del _open, _reported_only
     source_string = source.translated('source')
@@ -441,6 +454,8 @@ class Event(Workflow, ModelSQL, ModelView):
         super().validate_fields(events, field_names)
         if field_names & {'description'}:
             cls.check_description(events)
+        if field_names & {'reported_at'}:
+            cls.check_reported_at(events)
         if field_names & {'latitude', 'longitude'}:
             cls.check_position(events)
         if field_names & {'anonymous', 'reporter', 'reporter_name',
@@ -448,6 +463,15 @@ class Event(Workflow, ModelSQL, ModelView):
             cls.check_anonymous(events)
         if field_names & {'duplicate_of'}:
             cls.check_duplicate_of(events)
+
+    @classmethod
+    def check_reported_at(cls, events):
+        latest = _now() + FUTURE_MARGIN
+        for event in events:
+            if event.reported_at and event.reported_at > latest:
+                raise EventError(gettext(
+                        'civic_event.msg_reported_in_future',
+                        date=event.reported_at))
 
     @classmethod
     def check_description(cls, events):
@@ -507,6 +531,23 @@ class Event(Workflow, ModelSQL, ModelView):
                     raise AccessError(gettext(
                             'civic_event.msg_event_delete',
                             event=event.rec_name))
+        elif mode == 'write' and external:
+            cls._check_user_write(events, set(values))
+
+    @classmethod
+    def _check_user_write(cls, events, names):
+        written = names - REPORT_FIELDS - HANDLING_FIELDS
+        if written:
+            raise AccessError(gettext('civic_event.msg_event_field_step',
+                    fields=', '.join(sorted(written))))
+        for event in events:
+            if event.state not in OPEN_STATES:
+                raise AccessError(gettext('civic_event.msg_event_done_edit',
+                        event=event.rec_name, state=event.state_string))
+            if event.state != 'reported' and names & REPORT_FIELDS:
+                raise AccessError(gettext(
+                        'civic_event.msg_event_report_fixed',
+                        event=event.rec_name, state=event.state_string))
 
     def history_count(self):
         return len(self.history)
@@ -528,16 +569,40 @@ class Event(Workflow, ModelSQL, ModelView):
 
     # --- who may act ----------------------------------------------------
     @classmethod
+    def handler_domain(cls):
+        "The domain of the events the user handles: their level, their areas"
+        Rule = Pool().get('ir.rule')
+        if not Transaction().user:
+            return []
+        with check_access():
+            return Rule.domain_get(cls.__name__, mode='write')
+
+    @classmethod
+    def get_to_handle(cls, events, name):
+        domain = cls.handler_domain()
+        ids = [e.id for e in events]
+        if not domain:
+            return {i: True for i in ids}
+        with without_check_access():
+            mine = {e.id for e in cls.search(
+                        [('id', 'in', ids), domain], order=[])}
+        return {i: i in mine for i in ids}
+
+    @classmethod
+    def search_to_handle(cls, name, clause):
+        _, operator, value = clause[:3]
+        domain = cls.handler_domain() or [('id', '!=', None)]
+        if (operator == '=') == bool(value):
+            return domain
+        with without_check_access():
+            return [('id', 'not in', cls.search(domain, order=[], query=True))]
+
+    @classmethod
     def check_handlers(cls, events):
         """Refuse a step on events outside the user's level or scope (the
         write rules of the groups say which)"""
-        pool = Pool()
-        Rule = pool.get('ir.rule')
         # Buttons run without access checks: the rules are applied here
-        if not Transaction().user:
-            return
-        with check_access():
-            domain = Rule.domain_get(cls.__name__, mode='write')
+        domain = cls.handler_domain()
         if not domain:
             return
         ids = [e.id for e in events]
