@@ -64,6 +64,14 @@ LEVEL_AREA = {
     'street': 'street',
     'district': 'county',
     }
+# The group whose members handle each level (the district: the
+# administrators)
+LEVEL_GROUPS = {
+    'grid': 'group_civic_grid_worker',
+    'community': 'group_civic_community',
+    'street': 'group_civic_street',
+    'district': 'group_civic_admin',
+    }
 ACTIONS = [
     ('report', "Reported"),
     ('accept', "Accepted"),
@@ -941,34 +949,42 @@ class Event(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def notify_level(cls, events):
-        "Notify the handlers of the events' level and area"
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        group_of = {
-            'grid': 'group_civic_grid_worker',
-            'community': 'group_civic_community',
-            'street': 'group_civic_street',
-            'district': 'group_civic_admin',
-            }
+        "Notify the handlers of the events' level in the events' areas"
         by_target = defaultdict(list)
         for event in events:
             by_target[(event.level, event.handling_area)].append(event)
-        with without_check_access():
-            for (level, area), group in by_target.items():
-                group_id = ModelData.get_id('civic_grid', group_of[level])
-                domain = [('groups', '=', group_id)]
-                if level != 'district' and area:
-                    domain.append(
-                        ('civic_areas', 'parent_of', [area.id], 'parent'))
-                users = User.search(domain)
-                label = gettext('civic_event.msg_notify_label',
-                    count=len(group),
-                    area=area.rec_name if area else '')
-                description = ', '.join(e.rec_name for e in group[:20])
-                for user in users:
+        handlers = {level: cls._level_handlers(level)
+            for level in {level for level, _ in by_target}}
+        for (level, area), group in by_target.items():
+            above = set(_path_ids(area))
+            label = gettext('civic_event.msg_notify_label',
+                count=len(group), area=area.rec_name if area else '')
+            description = ', '.join(e.rec_name for e in group[:20])
+            for user_id, user_areas in handlers[level].items():
+                # District handlers see the whole district
+                if level == 'district' or user_areas & above:
                     cls.notify_user(group, 'tryton-notification', label,
-                        description=description, user=user.id)
+                        description=description, user=user_id)
+
+    @classmethod
+    def _level_handlers(cls, level):
+        "{user id: set of area ids} of the active handlers of level"
+        pool = Pool()
+        User = pool.get('res.user')
+        UserArea = pool.get('res.user-civic.area')
+        ModelData = pool.get('ir.model.data')
+        group_id = ModelData.get_id('civic_grid', LEVEL_GROUPS[level])
+        with without_check_access():
+            users = {u.id: set() for u in User.search(
+                        [('groups', '=', group_id)], order=[])}
+            table = UserArea.__table__()
+            cursor = Transaction().connection.cursor()
+            for sub_ids in _slices(list(users)):
+                cursor.execute(*table.select(table.user, table.area,
+                        where=table.user.in_(sub_ids)))
+                for user_id, area_id in cursor:
+                    users[user_id].add(area_id)
+        return users
 
     # --- points ---------------------------------------------------------
     @classmethod
@@ -1056,6 +1072,13 @@ def metres(event, other):
     lat2, lon2 = math.radians(other.latitude), math.radians(other.longitude)
     x = (lon2 - lon1) * math.cos((lat1 + lat2) / 2)
     return EARTH_RADIUS * math.hypot(x, lat2 - lat1)
+
+
+def _path_ids(area):
+    "The ids of area and the areas above it"
+    if not area:
+        return []
+    return [int(i) for i in (area.path or '').split('/') if i] or [area.id]
 
 
 def _slices(records, size=1000):
