@@ -48,11 +48,19 @@ MENU_REDEEM = '核销兑换券'
 MENU_MY_REDEMPTIONS = '我的核销记录'
 MENU_VOUCHERS = '兑换券'
 MENU_MONTHLY_POINTS = '月度积分统计'
+# and of the civic_event menus
+MENU_EVENTS_ROOT = '网格事件'
+MENU_EVENTS = '事件办理'
+MENU_EVENT_STATISTICS = '统计分析'
+MENU_EVENTS_PER_MONTH = '网格事件月度统计'
+MENU_EVENTS_PER_LEVEL = '网格事件分级统计'
 
 SCREENS = [
     'area_tree', 'resident_form', 'area_statistics', 'area_statistics_graph',
     'gridworker_residents', 'voucher_form', 'points_monthly_graph',
-    'merchant_redeem', 'merchant_redeemed', 'merchant_redemptions']
+    'merchant_redeem', 'merchant_redeemed', 'merchant_redemptions',
+    'event_list', 'event_form', 'event_statistics_graph',
+    'event_level_graph']
 
 
 def say(message):
@@ -405,6 +413,44 @@ def merchant_redemptions(client):
     return client.shot('merchant_redemptions')
 
 
+def event_list(client):
+    client.open_menu(MENU_EVENTS_ROOT, MENU_EVENTS)
+    client.wait_rows()
+    client.show_menu(False)  # room for all the columns
+    path = client.shot('event_list')
+    client.show_menu(True)
+    return path
+
+
+def event_form(client):
+    "an event that went up the loops, with its history"
+    client.open_menu(MENU_EVENTS_ROOT, MENU_EVENTS)
+    client.wait_rows()
+    first_record_form(client, 'civic.event', [
+            ['history.action', '=', 'auto_escalate'],
+            ['state', 'in', ['feedback', 'closed']]])
+    client.wait(lambda: client.visible('.form input, .form .form-char'),
+        'the form fields')
+    client.idle()
+    return client.shot('event_form', pause=2)
+
+
+def event_graph(client, menu, name):
+    client.open_menu(MENU_EVENTS_ROOT, MENU_EVENT_STATISTICS, menu)
+    client.wait(lambda: client.visible('svg', client.active_tab()),
+        'the chart')
+    client.idle()
+    return client.shot(name, pause=2)
+
+
+def event_statistics_graph(client):
+    return event_graph(client, MENU_EVENTS_PER_MONTH, 'event_statistics_graph')
+
+
+def event_level_graph(client):
+    return event_graph(client, MENU_EVENTS_PER_LEVEL, 'event_level_graph')
+
+
 # who logs in, and the screens they take: (name, function, the pictures)
 SESSIONS = [
     ('civic_admin', [
@@ -412,11 +458,16 @@ SESSIONS = [
             ('resident_form', resident_form, ['resident_form']),
             ('area_statistics', area_statistics,
                 ['area_statistics', 'area_statistics_graph']),
+            ('event_statistics_graph', event_statistics_graph,
+                ['event_statistics_graph']),
+            ('event_level_graph', event_level_graph, ['event_level_graph']),
             ]),
     ('community', [
             ('voucher_form', voucher_form, ['voucher_form']),
             ('points_monthly_graph', points_monthly_graph,
                 ['points_monthly_graph']),
+            ('event_list', event_list, ['event_list']),
+            ('event_form', event_form, ['event_form']),
             ]),
     ('merchant', [
             ('merchant_redeem', merchant_redeem,
