@@ -201,7 +201,10 @@ class Event(Workflow, ModelSQL, ModelView):
             })
     on_time = fields.Boolean(
         "On Time", readonly=True,
-        help="Resolved before the time limit of its level.")
+        help="Resolved before the time limit of the level that resolved it.")
+    timed_out = fields.Boolean(
+        "Time Limit Passed", readonly=True,
+        help="A time limit passed and the event was escalated for it.")
     satisfaction = fields.Integer("Satisfaction", readonly=True)
     feedback_comment = fields.Text("Feedback", readonly=True)
     feedback_at = fields.DateTime("Feedback at", readonly=True)
@@ -349,6 +352,10 @@ class Event(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_reopened(cls):
+        return False
+
+    @classmethod
+    def default_timed_out(cls):
         return False
 
     @fields.depends('source')
@@ -568,7 +575,7 @@ class Event(Workflow, ModelSQL, ModelView):
                 'closed_at', 'closed_by', 'resolution', 'on_time',
                 'satisfaction', 'feedback_comment', 'feedback_at',
                 'feedback_by', 'reopened', 'duplicate_of', 'points_line',
-                'rejection_reason', 'api_client']:
+                'rejection_reason', 'api_client', 'timed_out']:
             default.setdefault(name, None)
         default.setdefault('duplicates', None)
         default.setdefault('history', None)
@@ -917,18 +924,17 @@ class Event(Workflow, ModelSQL, ModelView):
         for (level, category), group in groups.items():
             accept, resolve = category.limit(level)
             area_column = getattr(table, LEVEL_AREA[level])
+            columns = [table.level, table.state, table.handling_area,
+                table.level_started, table.accept_deadline,
+                table.resolve_deadline, table.write_date, table.write_uid]
+            values = [level, 'reported', Coalesce(area_column, table.area),
+                now, _deadline(now, accept), _deadline(now, resolve), now,
+                Transaction().user]
+            if automatic:
+                columns.append(table.timed_out)
+                values.append(True)
             for sub_events in _slices(group):
-                cursor.execute(*table.update([
-                            table.level, table.state, table.handling_area,
-                            table.level_started, table.accept_deadline,
-                            table.resolve_deadline, table.write_date,
-                            table.write_uid,
-                            ], [
-                            level, 'reported',
-                            Coalesce(area_column, table.area), now,
-                            _deadline(now, accept), _deadline(now, resolve),
-                            now, Transaction().user,
-                            ],
+                cursor.execute(*table.update(columns, values,
                         where=table.id.in_([e.id for e in sub_events])))
         cls._forget(events)
         events = cls.browse([e.id for e in events])

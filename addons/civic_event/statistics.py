@@ -4,7 +4,7 @@ period and area of the context (civic.event.statistics.context) and always
 inside the user's scope"""
 import datetime as dt
 
-from sql import Cast, Column, Literal, Null
+from sql import Cast, Column, Literal, Null, Union
 from sql.aggregate import Avg, Count, Sum
 from sql.conditionals import Case, Coalesce, NullIf
 from sql.functions import DateTrunc, Extract, Function, ToChar
@@ -16,7 +16,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
-from .category import LEVELS
+from .category import LEVEL_ORDER, LEVELS
 from .event import SOURCES
 
 RESOLVED_STATES = ('resolved', 'feedback', 'closed')
@@ -111,23 +111,35 @@ def unsatisfied_below():
     return below if below is not None else 3
 
 
-def event_query(dimensions, complaints_only=False):
+def counted_events(event):
+    "The condition of the events counted in the context"
+    from_date, to_date = period()
+    return (reported_between(event, from_date, to_date)
+        & ~event.state.in_(list(UNCOUNTED_STATES))
+        & area_condition(event))
+
+
+def event_query(dimensions, complaints_only=False, level_on_time=False):
     """The events counted in the context with the dimension columns that
     dimensions(event table) gives as (name, expression) and one column per
-    measure to add up"""
+    measure to add up.  An event is on time when it was resolved on time
+    and no time limit passed before, or with level_on_time, when the level
+    that resolved it did so on time."""
     Event = Pool().get('civic.event')
     event = Event.__table__()
-    from_date, to_date = period()
     resolved = event.state.in_(list(RESOLVED_STATES))
     rated = event.satisfaction != Null
     true = Literal(True)
+    on_time = resolved & (event.on_time == true)
+    if not level_on_time:
+        on_time &= (Coalesce(event.timed_out, Literal(False)) != true)
 
     def flag(condition):
         return Case((condition, 1), else_=0)
     return event.select(
         *(expression.as_(name) for name, expression in dimensions(event)),
         flag(resolved).as_('resolved'),
-        flag(resolved & (event.on_time == true)).as_('on_time'),
+        flag(on_time).as_('on_time'),
         Case((resolved & (event.resolved_at != Null),
                 hours_between(event.reported_at, event.resolved_at)),
             else_=Null).as_('hours'),
@@ -135,10 +147,8 @@ def event_query(dimensions, complaints_only=False):
         flag(rated & (event.satisfaction >= unsatisfied_below())
             ).as_('satisfied'),
         flag(event.complaint == true).as_('complaint'),
-        where=reported_between(event, from_date, to_date)
-        & ~event.state.in_(list(UNCOUNTED_STATES))
-        & ((event.complaint == true) if complaints_only else true)
-        & area_condition(event))
+        where=counted_events(event)
+        & ((event.complaint == true) if complaints_only else true))
 
 
 def rate(part, whole):
@@ -437,6 +447,10 @@ class LevelStatistics(StatisticsMixin):
     __name__ = 'civic.event.statistics.level'
     level = fields.Selection(LEVELS, "Level", sort=False)
     level_string = level.translated('level')
+    timed_out = fields.Integer(
+        "Time Limits Passed",
+        help="How often a time limit passed at this level and the event "
+        "was escalated for it.")
 
     @classmethod
     def __setup__(cls):
@@ -446,6 +460,77 @@ class LevelStatistics(StatisticsMixin):
     @classmethod
     def _dimension(cls, event):
         return event.level
+
+    @classmethod
+    def grouped_query(cls, complaints_only=False):
+        """The events grouped on the level that resolved or holds them,
+        with the time limits passed at each level: an event resolved on
+        time at the community after its grid's time limit passed counts on
+        time for the community and late for the grid"""
+        events = event_query(
+            lambda event: [('dimension', cls._dimension(event))],
+            complaints_only=complaints_only, level_on_time=True)
+        rows = Union(
+            events.select(events.dimension, events.resolved,
+                events.on_time, events.hours, events.rated,
+                events.satisfied, events.complaint,
+                Literal(1).as_('counted'), Literal(0).as_('timed_out')),
+            cls.timeout_query(complaints_only), all_=True)
+        return rows.select(
+            rows.dimension.as_('dimension'),
+            Sum(rows.counted).as_('events'),
+            Sum(rows.resolved).as_('resolved'),
+            Sum(rows.on_time).as_('on_time'),
+            Cast(Avg(rows.hours), 'FLOAT').as_('handling_hours'),
+            Sum(rows.rated).as_('rated'),
+            Sum(rows.satisfied).as_('satisfied'),
+            Sum(rows.complaint).as_('complaints'),
+            Sum(rows.timed_out).as_('timed_out'),
+            group_by=[rows.dimension])
+
+    @classmethod
+    def timeout_query(cls, complaints_only=False):
+        "One row per time limit passed, on the level it passed at"
+        pool = Pool()
+        Event = pool.get('civic.event')
+        History = pool.get('civic.event.history')
+        event = Event.__table__()
+        history = History.__table__()
+        where = ((history.action == 'auto_escalate')
+            & counted_events(event))
+        if complaints_only:
+            where &= event.complaint == Literal(True)
+        # The history row has the level the event moved up to
+        left = Case(*((history.level == above, below)
+                for below, above in zip(LEVEL_ORDER, LEVEL_ORDER[1:])),
+            else_=Null)
+        zero = Literal(0)
+        return history.join(event,
+            condition=history.event == event.id).select(
+            left.as_('dimension'), zero.as_('resolved'),
+            zero.as_('on_time'), Cast(Null, 'FLOAT').as_('hours'),
+            zero.as_('rated'), zero.as_('satisfied'),
+            zero.as_('complaint'), zero.as_('counted'),
+            Literal(1).as_('timed_out'),
+            where=where)
+
+    @classmethod
+    def table_query(cls):
+        grouped = cls.grouped_query()
+        measures = rated_measures(grouped)
+        # Late at a level: resolved late there, or a time limit passed
+        on_time_rate = rate(grouped.on_time,
+            grouped.resolved + grouped.timed_out).as_('on_time_rate')
+        measures = [on_time_rate if getattr(m, 'output_name', None)
+            == 'on_time_rate' else m for m in measures]
+        return grouped.select(
+            Cast(cls._row_id(grouped), cls.id.sql_type().base).as_('id'),
+            *(c.as_(n) for n, c in cls._dimension_columns(grouped)),
+            *measures, grouped.timed_out.as_('timed_out'))
+
+    @classmethod
+    def _xlsx_fields(cls):
+        return super()._xlsx_fields() + ['timed_out']
 
     @classmethod
     def _row_id(cls, grouped):
