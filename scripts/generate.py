@@ -143,6 +143,8 @@ class Generator:
                 [('level.code', '=', 'community')], order=[('id', 'ASC')])
         if self.wants_points():
             steps.append('points')
+        if self.wants_events():
+            steps.append('events')
         for step in steps:
             step_started = time.perf_counter()
             if step == 'residents' and jobs > 1:
@@ -173,6 +175,29 @@ class Generator:
     def make_points(self):
         from points_demo import PointsDemo
         PointsDemo(self.random, self.commit).run()
+
+    def wants_events(self):
+        "Grid-event demo data, when civic_event is active and has none yet"
+        from trytond.pool import Pool
+        pool = Pool()
+        try:
+            Category = pool.get('civic.event.category')
+        except KeyError:
+            return False
+        if self.size_name == 'seed':
+            log('events: the seed events are filled by the benchmark')
+            return False
+        return not Category.search([('active', 'in', [True, False])],
+            limit=1)
+
+    def make_events(self):
+        from events_demo import EventsDemo
+        summary = EventsDemo(self.random, self.commit, self.size_name).run()
+        states = ', '.join(f'{state} {count}'
+            for state, count in sorted(summary['states'].items()))
+        log(f'  events: {summary["events"]} ({states}); '
+            f'{summary["auto_escalations"]} automatic escalations, '
+            f'{summary["awards"]} reports awarded points')
 
     def make_areas(self):
         from trytond.pool import Pool
