@@ -37,7 +37,7 @@ sys.path.insert(0, ROOT)
 
 from bench_grid import as_user, best_of  # noqa: E402
 from bench_points import (  # noqa: E402
-    BENCH_DIR, info, load_state, note, report, save_state, start_pool)
+    info, note, print_summary, report, save_state, start_pool)
 
 NUMBER_PREFIX = 'BE'
 OPEN_STATES = ('reported', 'accepted', 'in_progress')
@@ -497,21 +497,8 @@ def open311(args):
 
 
 def summary(args):
-    print()
-    print(f'== civic_event benchmark (PostgreSQL, {args.size}, '
-        'PYTHONOPTIMIZE=1) ==')
-    state = load_state()
-    if state.get('generate_seconds'):
-        print(f"{'':4} {'(fixture) generate.py --size ' + args.size:<58} "
-            f"{state['generate_seconds']:>10.1f} s")
-    if state.get('fill_seconds'):
-        label = (f"(fixture) SQL fill: {state['events']:,} events, "
-            f"{state['open_events']:,} open")
-        print(f"{'':4} {label:<58} {state['fill_seconds']:>10.1f} s")
-    path = os.path.join(BENCH_DIR or '', 'results.txt')
-    if BENCH_DIR and os.path.exists(path):
-        with open(path) as results:
-            print(results.read(), end='')
+    print_summary('civic_event', args.size, lambda state: (
+            f"{state['events']:,} events, {state['open_events']:,} open"))
 
 
 def main():

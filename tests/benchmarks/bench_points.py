@@ -746,22 +746,27 @@ def run_pgbench(args):
     save_state(pgbench_tps=tps)
 
 
-def summary(args):
+def print_summary(module, size, fill_label):
+    """Print the benchmark's heading, its fixtures (fill_label(state) names
+    the SQL fill) and the results"""
     print()
-    print(f'== civic_points benchmark (PostgreSQL, {args.size}, '
-        'PYTHONOPTIMIZE=1) ==')
+    print(f'== {module} benchmark (PostgreSQL, {size}, PYTHONOPTIMIZE=1) ==')
     state = load_state()
     if state.get('generate_seconds'):
-        print(f"{'':4} {'(fixture) generate.py --size ' + args.size:<58} "
+        print(f"{'':4} {'(fixture) generate.py --size ' + size:<58} "
             f"{state['generate_seconds']:>10.1f} s")
     if state.get('fill_seconds'):
-        label = (f"(fixture) SQL fill: {state['ledger_lines']:,} lines, "
-            f"{state['holders']:,} holders")
+        label = '(fixture) SQL fill: ' + fill_label(state)
         print(f"{'':4} {label:<58} {state['fill_seconds']:>10.1f} s")
     path = os.path.join(BENCH_DIR or '', 'results.txt')
     if BENCH_DIR and os.path.exists(path):
         with open(path) as results:
             print(results.read(), end='')
+
+
+def summary(args):
+    print_summary('civic_points', args.size, lambda state: (
+            f"{state['ledger_lines']:,} lines, {state['holders']:,} holders"))
 
 
 def main():
