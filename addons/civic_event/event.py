@@ -884,7 +884,7 @@ class Event(Workflow, ModelSQL, ModelView):
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
         transaction = Transaction()
-        if now is not None and transaction.user and transaction.check_access:
+        if transaction.user and transaction.check_access:
             admin = ModelData.get_id('civic_grid', 'group_civic_admin')
             if admin not in User.get_groups():
                 raise AccessError(gettext('civic_event.msg_escalate_now'))
