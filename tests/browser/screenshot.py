@@ -51,6 +51,8 @@ MENU_MONTHLY_POINTS = '月度积分统计'
 # and of the civic_event menus
 MENU_EVENTS_ROOT = '网格事件'
 MENU_EVENTS = '事件办理'
+MENU_EVENTS_ALL = '全部'
+EVENT_HISTORY_PAGE = '办理记录'
 MENU_EVENT_STATISTICS = '统计分析'
 MENU_EVENTS_PER_MONTH = '网格事件月度统计'
 MENU_EVENTS_PER_LEVEL = '网格事件分级统计'
@@ -329,14 +331,17 @@ def first_record_form(client, model, domain):
             'method': 'model.' + arguments[0] + '.search',
             'params': [arguments[1], 0, 1, [['id', 'DESC']], {}],
         }, Sao.Session.current_session).then(function(ids) {
-            var record = ids.length ? screen.group.get(ids[0]) : null;
-            if (!record) {
+            if (!ids.length) {
                 done(false);
                 return;
             }
-            screen.current_record = record;
-            screen.switch_view('form').then(
-                function() { done(true); }, function() { done(false); });
+            // the record may be beyond the loaded page of the list
+            var record = screen.group.get(ids[0]);
+            var loaded = record ? jQuery.when() : screen.load([ids[0]]);
+            jQuery.when(loaded).then(function() {
+                screen.current_record = screen.group.get(ids[0]);
+                return screen.switch_view('form');
+            }).then(function() { done(true); }, function() { done(false); });
         }, function() { done(false); });
         ''', model, domain)
     if not opened:
@@ -413,8 +418,20 @@ def merchant_redemptions(client):
     return client.shot('merchant_redemptions')
 
 
+def domain_tab(client, label):
+    "switch the list of the current tab to its domain tab named label"
+    from selenium.webdriver.common.by import By
+    links = [a for a in client.active_tab().find_elements(By.XPATH,
+            f'.//li/a[contains(normalize-space(.), "{label}")]')
+        if a.is_displayed()]
+    links[0].click()
+    client.idle()
+
+
 def event_list(client):
     client.open_menu(MENU_EVENTS_ROOT, MENU_EVENTS)
+    client.idle()
+    domain_tab(client, MENU_EVENTS_ALL)
     client.wait_rows()
     client.show_menu(False)  # room for all the columns
     path = client.shot('event_list')
@@ -425,14 +442,27 @@ def event_list(client):
 def event_form(client):
     "an event that went up the loops, with its history"
     client.open_menu(MENU_EVENTS_ROOT, MENU_EVENTS)
+    client.idle()
+    domain_tab(client, MENU_EVENTS_ALL)
     client.wait_rows()
     first_record_form(client, 'civic.event', [
-            ['history.action', '=', 'auto_escalate'],
+            ['timed_out', '=', True],
             ['state', 'in', ['feedback', 'closed']]])
     client.wait(lambda: client.visible('.form input, .form .form-char'),
         'the form fields')
     client.idle()
-    return client.shot('event_form', pause=2)
+    paths = [client.shot('event_form', pause=2)]
+    from selenium.webdriver.common.by import By
+    page, = [a for a in client.active_tab().find_elements(By.XPATH,
+            f'.//ul[contains(@class, "nav-tabs")]/li/a[normalize-space(.)'
+            f'="{EVENT_HISTORY_PAGE}"]') if a.is_displayed()]
+    page.click()
+    client.wait(lambda: client.visible(
+            '.form .treeview tbody tr', client.active_tab()),
+        'the history rows')
+    client.idle()
+    paths.append(client.shot('event_history', pause=1))
+    return paths
 
 
 def event_graph(client, menu, name):
@@ -467,7 +497,7 @@ SESSIONS = [
             ('points_monthly_graph', points_monthly_graph,
                 ['points_monthly_graph']),
             ('event_list', event_list, ['event_list']),
-            ('event_form', event_form, ['event_form']),
+            ('event_form', event_form, ['event_form', 'event_history']),
             ]),
     ('merchant', [
             ('merchant_redeem', merchant_redeem,
