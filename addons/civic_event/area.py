@@ -5,7 +5,11 @@ from sql import Literal, Null
 
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
+
+# Ids per IN (...) clause
+IN_MAX = 1000
 
 # The area level codes of the loops above the grid
 ANCESTOR_LEVELS = {
@@ -39,7 +43,8 @@ class Area(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         area_ids = list(set(area_ids))
         paths = {}
-        for sub_ids in _slices(area_ids):
+        for sub_ids in grouped_slice(area_ids, IN_MAX):
+            sub_ids = list(sub_ids)
             cursor.execute(*area.select(area.id, area.path,
                     where=area.id.in_(sub_ids)))
             paths.update(cursor)
@@ -47,7 +52,8 @@ class Area(metaclass=PoolMeta):
             for a in p.split('/') if a}
         wanted.update(area_ids)
         level_of = {}
-        for sub_ids in _slices(list(wanted)):
+        for sub_ids in grouped_slice(list(wanted), IN_MAX):
+            sub_ids = list(sub_ids)
             cursor.execute(*area.join(level,
                     condition=area.level == level.id).select(
                     area.id, level.code, where=area.id.in_(sub_ids)))
@@ -93,8 +99,3 @@ class Area(metaclass=PoolMeta):
                 limit=1))
         row = cursor.fetchone()
         return row[0] if row else None
-
-
-def _slices(ids, size=1000):
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]

@@ -13,10 +13,12 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.rpc import RPC
+from trytond.tools import grouped_slice
 from trytond.transaction import (
     Transaction, check_access, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .area import IN_MAX
 from .category import LEVELS, next_level
 from .exceptions import EventError, HandlerError, WorkflowError
 
@@ -542,7 +544,7 @@ class Event(Workflow, ModelSQL, ModelView):
             mode, events, values=values, external=external)
         if mode == 'delete':
             for event in events:
-                if event.state != 'reported' or event.history_count() > 1:
+                if event.state != 'reported' or len(event.history) > 1:
                     raise AccessError(gettext(
                             'civic_event.msg_event_delete',
                             event=event.rec_name))
@@ -563,9 +565,6 @@ class Event(Workflow, ModelSQL, ModelView):
                 raise AccessError(gettext(
                         'civic_event.msg_event_report_fixed',
                         event=event.rec_name, state=event.state_string))
-
-    def history_count(self):
-        return len(self.history)
 
     @classmethod
     def copy(cls, events, default=None):
@@ -933,7 +932,7 @@ class Event(Workflow, ModelSQL, ModelView):
             if automatic:
                 columns.append(table.timed_out)
                 values.append(True)
-            for sub_events in _slices(group):
+            for sub_events in grouped_slice(group, IN_MAX):
                 cursor.execute(*table.update(columns, values,
                         where=table.id.in_([e.id for e in sub_events])))
         cls._forget(events)
@@ -985,9 +984,9 @@ class Event(Workflow, ModelSQL, ModelView):
                         [('groups', '=', group_id)], order=[])}
             table = UserArea.__table__()
             cursor = Transaction().connection.cursor()
-            for sub_ids in _slices(list(users)):
+            for sub_ids in grouped_slice(list(users), IN_MAX):
                 cursor.execute(*table.select(table.user, table.area,
-                        where=table.user.in_(sub_ids)))
+                        where=table.user.in_(list(sub_ids))))
                 for user_id, area_id in cursor:
                     users[user_id].add(area_id)
         return users
@@ -1085,11 +1084,6 @@ def _path_ids(area):
     if not area:
         return []
     return [int(i) for i in (area.path or '').split('/') if i] or [area.id]
-
-
-def _slices(records, size=1000):
-    for i in range(0, len(records), size):
-        yield records[i:i + size]
 
 
 
