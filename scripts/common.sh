@@ -4,7 +4,6 @@ VENV=${VENV:-$ROOT/.venv}
 PY=$VENV/bin/python
 SAO_ROOT=$ROOT/var/sao/package
 export TRYTOND_WEB__ROOT=$SAO_ROOT
-export PYTHONOPTIMIZE=${PYTHONOPTIMIZE:-1}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

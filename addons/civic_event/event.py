@@ -44,7 +44,7 @@ STATES = [
     ('rejected', "Rejected"),
     ('duplicate', "Duplicate"),
     ]
-OPEN_STATES = ('reported', 'accepted', 'in_progress')
+OPEN_STATES = ['reported', 'accepted', 'in_progress']
 PRIORITIES = [
     ('low', "Low"),
     ('normal', "Normal"),
