@@ -970,8 +970,10 @@ class EventsDemo:
         from trytond.transaction import Transaction
         event = self.Event.__table__()
         cursor = Transaction().connection.cursor()
-        if not self.Event.escalate_overdue(now=moment):
-            return
+        from civic_grid.clock import CLOCK_KEY
+        with Transaction().set_context({CLOCK_KEY: moment}):
+            if not self.Event.escalate_overdue():
+                return
         self.forget()
         cursor.execute(*event.select(event.id, event.level,
                 where=event.level != 'grid'))

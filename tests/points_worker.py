@@ -7,8 +7,14 @@ for a bounded time, and journals each operation once it is committed.
     points_worker.py -d DB --setup            create the residents and shop
     points_worker.py -d DB --worker N --seconds S --journal FILE
     points_worker.py -d DB --check JOURNAL... print the facts as JSON
+    points_worker.py -d DB --drafts N         create N draft vouchers
+    points_worker.py -d DB --race ROUNDS --journal FILE
+        for each round of the JSON file ROUNDS ({"voucher": id, "step":
+        "issue" or "cancel", "ready": path, "go": path}): create the ready
+        file, wait for the go file, then take the step at once
 """
 import argparse
+import collections
 import json
 import os
 import random
@@ -19,31 +25,20 @@ RESIDENTS = 6
 MERCHANT_LOGIN = 'conc_merchant'
 
 
-def transact(database, user, function, retries=30):
-    """Run function in its own transaction like trytond's dispatcher does:
-    restart it to take the locks it asks for, retry concurrent updates.
-    Return ('ok', result), ('refused', error class name) or ('gave_up', '')"""
+def transact(database, user, model, method, *args):
+    """Call model.method over the in-process dispatcher (tests/dispatch.py).
+    Return ('ok', result), ('refused', error class name) when the rules
+    refuse it, or ('gave_up', error) when the server would answer a client
+    with an error after its retries"""
     from trytond import backend
     from trytond.exceptions import UserError
-    from trytond.transaction import Transaction, TransactionError
-    extras = {}
-    for attempt in range(retries):
-        try:
-            with Transaction().start(database, user, **extras) as transaction:
-                try:
-                    result = function()
-                except TransactionError as error:
-                    transaction.rollback()
-                    error.fix(extras)
-                    continue
-                except UserError as error:
-                    transaction.rollback()
-                    return 'refused', type(error).__name__
-                transaction.commit()
-                return 'ok', result
-        except backend.DatabaseOperationalError:
-            time.sleep(random.uniform(0.001, 0.02 * (attempt + 1)))
-    return 'gave_up', ''
+    from tests.dispatch import dispatch
+    try:
+        return 'ok', dispatch(database, user, model, method, *args)
+    except UserError as error:
+        return 'refused', type(error).__name__
+    except backend.DatabaseOperationalError as error:
+        return 'gave_up', str(error).splitlines()[0]
 
 
 def setup(database):
@@ -117,29 +112,56 @@ class Worker:
         self.journal.flush()
 
     def award(self):
-        from trytond.pool import Pool
         self.sequence += 1
         op = f'op:{self.name}:{self.sequence}'
         party = self.random.choice(self.parties)
-
-        def run():
-            Line = Pool().get('civic.points.line')
-            return Line.award('conc', party, self.random.randint(1, 3),
-                description=op).id
-        status, _ = transact(self.database, self.admin, run)
+        status, _ = transact(self.database, self.admin, 'civic.points.line',
+            'award', 'conc', party, self.random.randint(1, 3), None, None, op)
         return status, op
 
     def issue(self):
-        from trytond.pool import Pool
+        "Create a voucher and issue it"
         party = self.random.choice(self.parties)
+        status, ids = transact(self.database, self.admin,
+            'civic.points.redemption', 'create',
+            [{'party': party, 'offer': self.offer}])
+        if status != 'ok':
+            return status, None
+        status, _ = transact(self.database, self.admin,
+            'civic.points.redemption', 'issue', ids)
+        return status, ids[0]
 
-        def run():
+    def draft(self):
+        "Create a draft voucher that the workers then race to issue or cancel"
+        party = self.random.choice(self.parties)
+        return transact(self.database, self.admin, 'civic.points.redemption',
+            'create', [{'party': party, 'offer': self.offer}])
+
+    def issue_or_cancel(self, step):
+        """Issue or cancel one of the latest draft or issued vouchers, which
+        other workers may be issuing or cancelling at the same time"""
+        voucher_id = self.pick_voucher(['draft', 'issued'])
+        if not voucher_id:
+            return 'refused', None
+        status, _ = transact(self.database, self.admin,
+            'civic.points.redemption', step, [voucher_id])
+        return status, voucher_id
+
+    def issue_draft(self):
+        return self.issue_or_cancel('issue')
+
+    def cancel(self):
+        return self.issue_or_cancel('cancel')
+
+    def pick_voucher(self, states):
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        with Transaction().start(self.database, 0):
             Redemption = Pool().get('civic.points.redemption')
-            voucher, = Redemption.create(
-                [{'party': party, 'offer': self.offer}])
-            Redemption.issue([voucher])
-            return voucher.id
-        return transact(self.database, self.admin, run)
+            vouchers = Redemption.search([('state', 'in', states)],
+                order=[('id', 'DESC')], limit=4)
+            ids = [v.id for v in vouchers]
+        return self.random.choice(ids) if ids else None
 
     def redeem(self):
         from trytond.pool import Pool
@@ -152,11 +174,8 @@ class Worker:
         if not codes:
             return 'refused', None
         voucher_id, code = self.random.choice(codes)
-
-        def run():
-            Redemption = Pool().get('civic.points.redemption')
-            return Redemption.redeem_code(code)['id']
-        status, _ = transact(self.database, self.merchant_user, run)
+        status, _ = transact(self.database, self.merchant_user,
+            'civic.points.redemption', 'redeem_code', code)
         return status, voucher_id
 
     def reverse(self):
@@ -171,28 +190,63 @@ class Worker:
         if not candidates:
             return 'refused', None
         line_id = self.random.choice(candidates)
-
-        def run():
-            Line = Pool().get('civic.points.line')
-            return [l.id for l in Line.reverse([Line(line_id)])]
-        status, _ = transact(self.database, self.admin, run)
+        status, _ = transact(self.database, self.admin, 'civic.points.line',
+            'reverse', [line_id])
         return status, line_id
 
     def run(self, seconds):
-        operations = [self.award] * 5 + [self.issue] * 3 + [
-            self.redeem] * 3 + [self.reverse]
+        operations = [self.award] * 5 + [self.issue] * 2 + [
+            self.redeem] * 3 + [self.reverse] + [self.draft] + [
+            self.issue_draft] * 2 + [self.cancel] * 2
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             operation = self.random.choice(operations)
             status, key = operation()
             self.write(operation.__name__, status, key)
+            if status == 'gave_up':
+                print(f'{self.name}: {operation.__name__} gave up: {key}',
+                    file=sys.stderr, flush=True)
+
+
+def drafts(database, count):
+    "Create count draft vouchers; return their ids"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    parties = residents(database)
+    with Transaction().start(database, 0) as transaction:
+        pool = Pool()
+        Redemption = pool.get('civic.points.redemption')
+        offer, = pool.get('civic.points.offer').search([])
+        vouchers = Redemption.create([
+                {'party': parties[i % len(parties)], 'offer': offer.id}
+                for i in range(count)])
+        transaction.commit()
+        return [v.id for v in vouchers]
+
+
+def race(database, rounds, journal):
+    "Take each round's step on its voucher as soon as the test says go"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(database, 0):
+        admin, = Pool().get('res.user').search([('login', '=', 'admin')])
+        admin = admin.id
+    for round_ in rounds:
+        open(round_['ready'], 'w').close()
+        while not os.path.exists(round_['go']):
+            time.sleep(0.005)
+        status, result = transact(database, admin,
+            'civic.points.redemption', round_['step'], [round_['voucher']])
+        journal.write(json.dumps(
+                [round_['step'], status, round_['voucher']]) + '\n')
+        journal.flush()
 
 
 def check(database, journals):
     "Return the facts the tests assert, from the database and the journals"
     from trytond.pool import Pool
     from trytond.transaction import Transaction
-    done = {'award': [], 'issue': [], 'redeem': [], 'reverse': []}
+    done = collections.defaultdict(list)
     statuses = {}
     for path in journals:
         with open(path) as journal:
@@ -222,8 +276,9 @@ def check(database, journals):
         reversed_ = [l.reversal_of.id for l in Line.search(
                 [('kind', '=', 'reversal')])]
         debits = [l.origin.id for l in Line.search([('kind', '=', 'voucher')])]
-        redeemed = [v.id for v in Redemption.search(
-                [('state', '=', 'redeemed')])]
+        refunds = [l.origin.id for l in Line.search([('kind', '=', 'refund')])]
+        vouchers = {v.id: v.state for v in Redemption.search([])}
+        redeemed = [i for i, state in vouchers.items() if state == 'redeemed']
         cursor.execute(*line.select(line.id))
         all_lines = len(cursor.fetchall())
     return {
@@ -239,10 +294,30 @@ def check(database, journals):
         'reversed_db': sorted(reversed_),
         'reversed_journal': sorted(done['reverse']),
         'debits_db': sorted(debits),
-        'issued_journal': sorted(done['issue']),
+        'issued_journal': sorted(done['issue'] + done['issue_draft']),
+        'refunds_db': sorted(refunds),
+        'vouchers_out_of_step': vouchers_out_of_step(
+            vouchers, debits, refunds),
+        'vouchers': collections.Counter(vouchers.values()),
         'redeemed_db': sorted(redeemed),
         'redeemed_journal': sorted(done['redeem']),
         }
+
+
+def vouchers_out_of_step(states, debits, refunds):
+    """The vouchers whose debits and refunds do not match their state: one
+    debit once issued, one refund too once cancelled after issuing"""
+    debits = collections.Counter(debits)
+    refunds = collections.Counter(refunds)
+    expected = {
+        'draft': {(0, 0)},
+        'issued': {(1, 0)},
+        'redeemed': {(1, 0)},
+        'expired': {(1, 1)},
+        'cancelled': {(0, 0), (1, 1)},
+        }
+    return sorted(i for i, state in states.items()
+        if (debits[i], refunds[i]) not in expected[state])
 
 
 def main():
@@ -253,6 +328,8 @@ def main():
     parser.add_argument('--seconds', type=float, default=10)
     parser.add_argument('--journal')
     parser.add_argument('--check', nargs='*')
+    parser.add_argument('--drafts', type=int)
+    parser.add_argument('--race')
     args = parser.parse_args()
     from trytond.pool import Pool
     Pool.start()
@@ -261,11 +338,17 @@ def main():
         setup(args.database)
     elif args.check is not None:
         json.dump(check(args.database, args.check), sys.stdout)
+    elif args.drafts:
+        json.dump(drafts(args.database, args.drafts), sys.stdout)
+    elif args.race:
+        with open(args.race) as rounds, open(args.journal, 'a') as journal:
+            race(args.database, json.load(rounds), journal)
     else:
         with open(args.journal, 'a') as journal:
             Worker(args.database, args.worker, journal).run(args.seconds)
 
 
 if __name__ == '__main__':
-    os.environ.setdefault('TRYTOND_DATABASE__RETRY', '0')
+    sys.path.insert(0, os.path.dirname(os.path.dirname(
+                os.path.abspath(__file__))))
     sys.exit(main())

@@ -2,6 +2,8 @@
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields, tree)
 
+from civic_grid.scope import ScopeMixin
+
 LEVELS = [
     ('grid', "Grid (Micro Loop)"),
     ('community', "Community (Small Loop)"),
@@ -17,7 +19,7 @@ def next_level(level):
     return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
 
 
-class Category(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
+class Category(ScopeMixin, DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
     __string__ = "Grid Event Category"
     __name__ = 'civic.event.category'
     name = fields.Char("Name", required=True, translate=True)
@@ -80,7 +82,7 @@ class Category(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
             category = category.parent
 
 
-class CategoryLimit(ModelSQL, ModelView):
+class CategoryLimit(ScopeMixin, ModelSQL, ModelView):
     __string__ = "Grid Event Time Limit"
     __name__ = 'civic.event.category.limit'
     category = fields.Many2One(

@@ -3,8 +3,10 @@ from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Id
 
+from civic_grid.scope import ScopeMixin
 
-class Configuration(ModelSingleton, ModelSQL, ModelView):
+
+class Configuration(ScopeMixin, ModelSingleton, ModelSQL, ModelView):
     __string__ = "Grid Event Configuration"
     __name__ = 'civic.event.configuration'
     event_sequence = fields.Many2One(

@@ -18,6 +18,10 @@ from trytond.transaction import (
     Transaction, check_access, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from civic_grid import clock
+from civic_grid.locking import lock, waits_for_locks
+from civic_grid.scope import ScopeMixin
+
 from .area import IN_MAX
 from .category import LEVELS, next_level
 from .exceptions import EventError, HandlerError, WorkflowError
@@ -102,7 +106,7 @@ FUTURE_MARGIN = dt.timedelta(minutes=10)
 
 
 def _now():
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 def _deadline(start, hours):
@@ -111,9 +115,10 @@ def _deadline(start, hours):
     return start + dt.timedelta(hours=float(hours))
 
 
-class Event(Workflow, ModelSQL, ModelView):
+class Event(ScopeMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Grid Event"
     __name__ = 'civic.event'
+    _scope_area = 'area'
     _rec_name = 'number'
     _open = ~Eval('state').in_(OPEN_STATES)
     _reported_only = Eval('state') != 'reported'
@@ -322,6 +327,7 @@ class Event(Workflow, ModelSQL, ModelView):
                 })
         cls.__rpc__.update({
                 'escalate_overdue': RPC(readonly=False),
+                'accept': waits_for_locks(instantiate=0),
                 })
 
     @classmethod
@@ -876,7 +882,7 @@ class Event(Workflow, ModelSQL, ModelView):
         cls._move_up(events, _now(), automatic=False)
 
     @classmethod
-    def escalate_overdue(cls, now=None):
+    def escalate_overdue(cls):
         """Move up one level the open events whose time limit has passed,
         and notify the handlers of the next level (the scheduled task)"""
         pool = Pool()
@@ -887,9 +893,7 @@ class Event(Workflow, ModelSQL, ModelView):
             admin = ModelData.get_id('civic_grid', 'group_civic_admin')
             if admin not in User.get_groups():
                 raise AccessError(gettext('civic_event.msg_escalate_now'))
-        if isinstance(now, str):
-            now = dt.datetime.fromisoformat(now)
-        now = now or _now()
+        now = _now()
         with without_check_access():
             events = cls.browse(cls.overdue_ids(now))
             if events:
@@ -1000,6 +1004,10 @@ class Event(Workflow, ModelSQL, ModelView):
         Configuration = pool.get('civic.event.configuration')
         Line = pool.get('civic.points.line')
         default_rule = Configuration(1).report_rule
+        # Locking the events makes a second acceptance wait and find the
+        # award already written
+        events = lock(cls, [e for e in events
+                if e.reporter and not e.anonymous and not e.points_line])
         awards, awarded = [], []
         for event in events:
             rule = event.category.get_points_rule() or default_rule
@@ -1017,9 +1025,6 @@ class Event(Workflow, ModelSQL, ModelView):
             awarded.append(event)
         if not awards:
             return
-        # Locking the events makes a second acceptance wait and find the
-        # award already written
-        cls.lock(awarded)
         with without_check_access():
             lines = Line.award_many(awards)
             for event, line in zip(awarded, lines):
@@ -1088,9 +1093,10 @@ def _path_ids(area):
 
 
 
-class History(ModelSQL, ModelView):
+class History(ScopeMixin, ModelSQL, ModelView):
     __string__ = "Grid Event Step"
     __name__ = 'civic.event.history'
+    _scope_area = 'event.area'
     event = fields.Many2One(
         'civic.event', "Event", required=True, readonly=True,
         ondelete='CASCADE')

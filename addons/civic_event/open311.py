@@ -21,6 +21,8 @@ from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from civic_grid.scope import ScopeMixin
+
 from .event import DESCRIPTION_MAX, OPEN_STATES, SOURCES
 
 SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2'
@@ -86,7 +88,7 @@ def error_payload(code, description):
     return [{'code': code, 'description': str(description)}]
 
 
-class ApiClient(DeactivableMixin, ModelSQL, ModelView):
+class ApiClient(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Open311 API Client"
     __name__ = 'civic.event.api.client'
     name = fields.Char(

@@ -16,6 +16,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
+from civic_grid.scope import ScopeMixin
+
 from .category import LEVEL_ORDER, LEVELS
 from .event import SOURCES
 
@@ -228,7 +230,7 @@ class StatisticsContext(ModelView):
         return areas[0] if areas else None
 
 
-class StatisticsMixin(ModelSQL, ModelView):
+class StatisticsMixin(ScopeMixin, ModelSQL, ModelView):
     __slots__ = ()
     events = fields.Integer("Events")
     resolved = fields.Integer(

@@ -13,6 +13,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .scope import ScopeMixin
 from .exceptions import LevelError
 
 AREA_KINDS = [
@@ -27,7 +28,7 @@ AREA_KINDS = [
     ]
 
 
-class AreaLevel(DeactivableMixin, ModelSQL, ModelView):
+class AreaLevel(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Area Level"
     __name__ = 'civic.area.level'
     name = fields.Char("Name", required=True, translate=True)
@@ -54,9 +55,10 @@ class AreaLevel(DeactivableMixin, ModelSQL, ModelView):
         return False
 
 
-class Area(DeactivableMixin, tree(), ModelSQL, ModelView):
+class Area(ScopeMixin, DeactivableMixin, tree(), ModelSQL, ModelView):
     "Area"
     __name__ = 'civic.area'
+    _scope_area = 'id'
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True)
     level = fields.Many2One(

@@ -13,6 +13,7 @@ from trytond.pyson import Bool, Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from .scope import ScopeMixin
 from .exceptions import IDNumberError, SensitiveSearchError
 
 IN_MAX = 1000
@@ -73,7 +74,7 @@ def sees_sensitive_data():
     return group_id in User.get_groups()
 
 
-class KeyGroup(DeactivableMixin, ModelSQL, ModelView):
+class KeyGroup(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Key Group"
     __name__ = 'civic.key.group'
     name = fields.Char("Name", required=True, translate=True)
@@ -90,9 +91,10 @@ class KeyGroup(DeactivableMixin, ModelSQL, ModelView):
         cls._order = [('id', 'ASC')]
 
 
-class PartyKeyGroup(ModelSQL):
+class PartyKeyGroup(ScopeMixin, ModelSQL):
     "Resident Key Group"
     __name__ = 'party.party-civic.key.group'
+    _scope_area = 'party.household.area'
     party = fields.Many2One(
         'party.party', "Resident", required=True, ondelete='CASCADE')
     key_group = fields.Many2One(
@@ -108,8 +110,9 @@ class PartyKeyGroup(ModelSQL):
                 })
 
 
-class Party(metaclass=PoolMeta):
+class Party(ScopeMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
+    _scope_area = 'household.area'
     household = fields.Many2One(
         'civic.household', "Household", ondelete='RESTRICT')
     civic_area = fields.Function(

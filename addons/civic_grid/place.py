@@ -4,12 +4,14 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pyson import Eval
 
+from .scope import ScopeMixin
 from .exceptions import HouseholdError
 
 
-class Compound(DeactivableMixin, ModelSQL, ModelView):
+class Compound(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Compound"
     __name__ = 'civic.compound'
+    _scope_area = 'area'
     name = fields.Char("Name", required=True)
     area = fields.Many2One(
         'civic.area', "Area", required=True, ondelete='RESTRICT',
@@ -25,9 +27,10 @@ class Compound(DeactivableMixin, ModelSQL, ModelView):
         cls._order = [('name', 'ASC'), ('id', 'ASC')]
 
 
-class Building(DeactivableMixin, ModelSQL, ModelView):
+class Building(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Building"
     __name__ = 'civic.building'
+    _scope_area = 'area'
     name = fields.Char("Name", required=True, help="For example 3号楼.")
     compound = fields.Many2One(
         'civic.compound', "Compound", ondelete='RESTRICT')
@@ -57,10 +60,10 @@ class Building(DeactivableMixin, ModelSQL, ModelView):
         return self.name
 
 
-class BuildingUnit(ModelSQL, ModelView):
+class BuildingUnit(ScopeMixin, ModelSQL, ModelView):
     "Building Unit"
     __name__ = 'civic.building.unit'
-    __access__ = {'building'}
+    _scope_area = 'building.area'
     building = fields.Many2One(
         'civic.building', "Building", required=True, ondelete='CASCADE')
     name = fields.Char("Name", required=True, help="For example 2单元.")
@@ -71,6 +74,8 @@ class BuildingUnit(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # __access__ set on the class would be reset by ModelStorage
+        cls.__access__.add('building')
         t = cls.__table__()
         cls._sql_constraints = [
             ('name_unique', Unique(t, t.building, t.name),
@@ -82,9 +87,10 @@ class BuildingUnit(ModelSQL, ModelView):
         return f'{self.building.rec_name} {self.name}'
 
 
-class Household(DeactivableMixin, ModelSQL, ModelView):
+class Household(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Household"
     __name__ = 'civic.household'
+    _scope_area = 'area'
     name = fields.Char(
         "Name", required=True, help="Usually the head of household's name.")
     code = fields.Char(

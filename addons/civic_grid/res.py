@@ -4,8 +4,10 @@ from trytond.model import ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .scope import ScopeMixin
 
-class UserArea(ModelSQL):
+
+class UserArea(ScopeMixin, ModelSQL):
     "User Area"
     __name__ = 'res.user-civic.area'
     user = fields.Many2One(

@@ -9,6 +9,7 @@ from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction
 
+from .scope import ScopeMixin
 from .exceptions import DateRangeError
 
 ROLE_CATEGORIES = [
@@ -22,7 +23,7 @@ ROLE_CATEGORIES = [
     ]
 
 
-class Role(DeactivableMixin, ModelSQL, ModelView):
+class Role(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Role"
     __name__ = 'civic.role'
     name = fields.Char("Name", required=True, translate=True)
@@ -60,9 +61,10 @@ class Role(DeactivableMixin, ModelSQL, ModelView):
             if d.strip()]
 
 
-class Appointment(Workflow, ModelSQL, ModelView):
+class Appointment(ScopeMixin, Workflow, ModelSQL, ModelView):
     "Appointment"
     __name__ = 'civic.appointment'
+    _scope_area = 'area'
     _states = {'readonly': Eval('state') != 'active'}
     party = fields.Many2One(
         'party.party', "Person", required=True, ondelete='RESTRICT',

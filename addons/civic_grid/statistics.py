@@ -11,6 +11,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .scope import ScopeMixin
 from .area import (
     SubtreeTotals, areas_with_levels, grid_targets_query,
     household_counts_query, percent, resident_counts_query)
@@ -106,9 +107,10 @@ class AreaFigures:
         return figures
 
 
-class AreaStatistics(ModelSQL, ModelView):
+class AreaStatistics(ScopeMixin, ModelSQL, ModelView):
     "Area Statistics"
     __name__ = 'civic.area.statistics'
+    _scope_area = 'area'
     area = fields.Many2One('civic.area', "Area")
     parent = fields.Many2One('civic.area', "Parent Area")
     level = fields.Many2One('civic.area.level', "Level")
@@ -159,9 +161,10 @@ class AreaStatistics(ModelSQL, ModelView):
         return {n: {i: f[n] for i, f in figures.items()} for n in names}
 
 
-class AreaBreakdown(ModelSQL, ModelView):
+class AreaBreakdown(ScopeMixin, ModelSQL, ModelView):
     "Area Breakdown"
     __name__ = 'civic.area.breakdown'
+    _scope_area = 'area'
     area = fields.Many2One('civic.area', "Area")
     dimension = fields.Selection(DIMENSIONS, "Dimension")
     item = fields.Char("Item")

@@ -7,13 +7,15 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .scope import ScopeMixin
 from .area import percent
 from .exceptions import DateRangeError
 
 
-class Campaign(Workflow, ModelSQL, ModelView):
+class Campaign(ScopeMixin, Workflow, ModelSQL, ModelView):
     "Door-knocking Campaign"
     __name__ = 'civic.visit.campaign'
+    _scope_area = 'area'
     _states = {'readonly': Eval('state') != 'draft'}
     name = fields.Char("Name", required=True)
     area = fields.Many2One(
@@ -113,9 +115,10 @@ class Campaign(Workflow, ModelSQL, ModelView):
         pass
 
 
-class Visit(ModelSQL, ModelView):
+class Visit(ScopeMixin, ModelSQL, ModelView):
     "Visit"
     __name__ = 'civic.visit'
+    _scope_area = 'household.area'
     campaign = fields.Many2One(
         'civic.visit.campaign', "Campaign", ondelete='RESTRICT',
         domain=[('state', '=', 'open')])

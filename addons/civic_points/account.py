@@ -9,21 +9,23 @@ from sql.conditionals import Case
 
 from trytond.i18n import gettext
 from trytond.model import (
-    Check, Index, ModelSQL, ModelView, Unique, fields)
+    Check, Index, ModelSQL, ModelStorage, ModelView, Unique, fields)
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from civic_grid.locking import lock, waits_for_locks
+from civic_grid.scope import ScopeMixin, check_scope, is_id
+
 from .exceptions import (
     AwardError, BalanceError, CapError, LedgerError, ReversalError)
-from .locking import lock
 from .rule import CATEGORIES
 
 # Ids per IN (...) clause
 IN_MAX = 1000
+DESCRIPTION_MAX = 500
 
 KINDS = [
     ('award', "Award"),
@@ -38,9 +40,10 @@ def month_start(date):
     return date.replace(day=1)
 
 
-class Account(ModelSQL, ModelView):
+class Account(ScopeMixin, ModelSQL, ModelView):
     __string__ = "Points Account"
     __name__ = 'civic.points.account'
+    _scope_area = 'area'
     party = fields.Many2One(
         'party.party', "Holder", required=True, readonly=True,
         ondelete='RESTRICT')
@@ -205,9 +208,10 @@ class Account(ModelSQL, ModelView):
                     } for account_id, points in to_expire.items()])
 
 
-class Line(ModelSQL, ModelView):
+class Line(ScopeMixin, ModelSQL, ModelView):
     __string__ = "Points Ledger Line"
     __name__ = 'civic.points.line'
+    _scope_area = 'area'
     account = fields.Many2One(
         'civic.points.account', "Account", required=True, readonly=True,
         ondelete='RESTRICT')
@@ -284,7 +288,10 @@ class Line(ModelSQL, ModelView):
                     },
                 })
         cls.__rpc__.update({
-                'award': RPC(readonly=False, result=int),
+                'award': waits_for_locks(result=int),
+                'approve': waits_for_locks(instantiate=0),
+                'refuse': waits_for_locks(instantiate=0),
+                'reverse': waits_for_locks(instantiate=0),
                 })
 
     @classmethod
@@ -393,7 +400,8 @@ class Line(ModelSQL, ModelView):
         Account = pool.get('civic.points.account')
         Rule = pool.get('civic.points.rule')
         today = pool.get('ir.date').today()
-        cls._check_award_access([r['party'] for r in requests])
+        requests = [cls._checked_request(r) for r in requests]
+        cls._check_award_access(requests)
         codes = {r['rule'] for r in requests}
         with without_check_access():
             rules = {r.code: r for r in Rule.search([
@@ -415,25 +423,22 @@ class Line(ModelSQL, ModelView):
                 raise AwardError(gettext(
                         'civic_points.msg_rule_unknown', code=code))
             quantity = request['quantity']
-            if not isinstance(quantity, int) or quantity <= 0:
+            if quantity <= 0:
                 raise AwardError(gettext(
                         'civic_points.msg_award_quantity_positive',
                         rule=rules[code].rec_name, quantity=quantity))
-            date = request.get('date') or today
+            date = request['date'] or today
             if (code, date) not in checked:
                 rules[code].check_valid_on(date)
                 checked.add((code, date))
-            origin = request.get('origin')
-            if origin is not None and not isinstance(origin, str):
-                origin = str(origin)
             vlist.append({
                     **templates[code],
-                    'party': int(request['party']),
+                    'party': request['party'],
                     'quantity': quantity,
                     'points': quantity * rules[code].points,
-                    'origin': origin,
+                    'origin': request['origin'],
                     'date': date,
-                    'description': request.get('description'),
+                    'description': request['description'],
                     })
         accounts = Account.get_accounts([v['party'] for v in vlist])
         lock(Account, accounts)
@@ -443,15 +448,76 @@ class Line(ModelSQL, ModelView):
         return cls.post(vlist)
 
     @classmethod
-    def _check_award_access(cls, parties):
-        "Users award points only to the residents in their scope"
+    def _checked_request(cls, request):
+        """Return an award request with its values checked for their type
+        (awards come over RPC too); raise AwardError otherwise"""
+        def refuse(name, value):
+            raise AwardError(gettext('civic_points.msg_award_argument',
+                    argument=cls.fields_get([name])[name]['string'],
+                    value=str(value)[:100]))
+        rule = request.get('rule')
+        if not isinstance(rule, str) or not rule:
+            refuse('rule', rule)
+        party = request.get('party')
+        if isinstance(party, ModelStorage):
+            party = party.id
+        if not is_id(party):
+            refuse('party', party)
+        quantity = request.get('quantity')
+        if not isinstance(quantity, int) or isinstance(quantity, bool):
+            refuse('quantity', quantity)
+        date = request.get('date')
+        if date is not None and (not isinstance(date, dt.date)
+                or isinstance(date, dt.datetime)):
+            refuse('date', date)
+        description = request.get('description')
+        if description is not None and (not isinstance(description, str)
+                or len(description) > DESCRIPTION_MAX):
+            refuse('description', description)
+        origin = request.get('origin')
+        if origin is not None:
+            origin = cls._checked_origin(origin)
+            if origin is None:
+                refuse('origin', request.get('origin'))
+        return {'rule': rule, 'party': party, 'quantity': quantity,
+            'date': date, 'description': description, 'origin': origin}
+
+    @classmethod
+    def _checked_origin(cls, origin):
+        "Return origin as 'model,id' of an existing record, or None"
+        if isinstance(origin, ModelStorage):
+            origin = f'{origin.__name__},{origin.id}'
+        if not isinstance(origin, str) or origin.count(',') != 1:
+            return None
+        model, id_ = origin.split(',')
+        if model not in cls._get_origins() or not id_.isdigit():
+            return None
+        id_ = int(id_)
+        Model = Pool().get(model)
+        with without_check_access():
+            if not is_id(id_) or not Model.search(
+                    [('id', '=', id_)], limit=1, order=[]):
+                return None
+        return f'{model},{id_}'
+
+    @classmethod
+    def _check_award_access(cls, requests):
+        """Users award points only to the residents in their scope, for
+        origins they may read"""
         pool = Pool()
         ModelAccess = pool.get('ir.model.access')
-        Party = pool.get('party.party')
         transaction = Transaction()
         if transaction.user and transaction.check_access:
             ModelAccess.check('civic.points.account', 'read')
-            Party.read(list({int(p) for p in parties}), ['id'])
+            check_scope(pool.get('party.party'),
+                {r['party'] for r in requests})
+            origins = defaultdict(set)
+            for request in requests:
+                if request['origin']:
+                    model, id_ = request['origin'].split(',')
+                    origins[model].add(int(id_))
+            for model, ids in origins.items():
+                check_scope(pool.get(model), ids)
 
     @classmethod
     def check_caps(cls, vlist, rules):
@@ -536,17 +602,22 @@ class Line(ModelSQL, ModelView):
     @ModelView.button
     def approve(cls, lines):
         "Post pending lines: they count in the balance from now on"
-        pool = Pool()
-        Account = pool.get('civic.points.account')
-        lock(Account, [l.account for l in lines])
-        lines = cls._pending(cls.browse(lines))
+        Account = Pool().get('civic.points.account')
+        lines = cls._pending(cls._lock_with_accounts(lines))
         cls._decide(lines, 'posted')
         Account.add_to_balances(cls.balance_deltas(lines))
 
     @classmethod
     @ModelView.button
     def refuse(cls, lines):
-        cls._decide(cls._pending(lines), 'refused')
+        cls._decide(cls._pending(cls._lock_with_accounts(lines)), 'refused')
+
+    @classmethod
+    def _lock_with_accounts(cls, lines):
+        "Lock the lines' accounts, then the lines; return them as they are now"
+        Account = Pool().get('civic.points.account')
+        lock(Account, [l.account for l in lines])
+        return lock(cls, lines)
 
     @classmethod
     def _pending(cls, lines):
@@ -568,13 +639,15 @@ class Line(ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def reverse(cls, lines):
-        """Post a reversing line for each posted award; the holder must
-        still have the points"""
-        pool = Pool()
-        Account = pool.get('civic.points.account')
-        today = pool.get('ir.date').today()
-        lock(Account, [l.account for l in lines])
-        lines = cls.browse(lines)
+        "Reverse posted awards (the button: the reversing lines are listed)"
+        cls.post_reversals(lines)
+
+    @classmethod
+    def post_reversals(cls, lines):
+        """Post and return a reversing line for each posted award; the
+        holder must still have the points"""
+        today = Pool().get('ir.date').today()
+        lines = cls._lock_with_accounts(lines)
         for line in lines:
             if line.state != 'posted' or line.kind != 'award':
                 raise ReversalError(gettext(

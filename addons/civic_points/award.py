@@ -2,7 +2,10 @@
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import Button, StateTransition, StateView
+
+from civic_grid.locking import waits_for_locks
+from civic_grid.scope import ScopedWizard
 
 
 class AwardStart(ModelView):
@@ -27,7 +30,7 @@ class AwardStart(ModelView):
         return Pool().get('ir.date').today()
 
 
-class Award(Wizard):
+class Award(ScopedWizard):
     __string__ = "Award Points"
     __name__ = 'civic.points.award'
     start = StateView('civic.points.award.start',
@@ -37,6 +40,11 @@ class Award(Wizard):
             ])
     award = StateTransition()
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        waits_for_locks(cls.__rpc__['execute'])
+
     def default_start(self, fields):
         context = Transaction().context
         if context.get('active_model') == 'party.party':
@@ -45,15 +53,11 @@ class Award(Wizard):
 
     def transition_award(self):
         Line = Pool().get('civic.points.line')
-        Party = Pool().get('party.party')
-        # Reading the holders as the user keeps awards inside the scope
-        parties = Party.browse([p.id for p in self.start.parties])
-        Party.read([p.id for p in parties], ['id'])
         Line.award_many([{
                     'rule': self.start.rule.code,
-                    'party': party,
+                    'party': party.id,
                     'quantity': self.start.quantity,
                     'date': self.start.date,
                     'description': self.start.description,
-                    } for party in parties])
+                    } for party in self.start.parties])
         return 'end'

@@ -1,8 +1,10 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 
+from civic_grid.scope import ScopeMixin
 
-class Configuration(ModelSingleton, ModelSQL, ModelView):
+
+class Configuration(ScopeMixin, ModelSingleton, ModelSQL, ModelView):
     __string__ = "Points Configuration"
     __name__ = 'civic.points.configuration'
     expiry_months = fields.Integer(

@@ -6,6 +6,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from civic_grid.scope import ScopeMixin
+
 from .exceptions import OfferError
 
 OFFER_KINDS = [
@@ -16,9 +18,10 @@ OFFER_KINDS = [
     ]
 
 
-class Merchant(DeactivableMixin, ModelSQL, ModelView):
+class Merchant(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Merchant"
     __name__ = 'civic.points.merchant'
+    _scope_area = 'area'
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True)
     party = fields.Many2One(
@@ -67,9 +70,10 @@ class Merchant(DeactivableMixin, ModelSQL, ModelView):
         return {m for m, in cursor}
 
 
-class MerchantUser(ModelSQL):
+class MerchantUser(ScopeMixin, ModelSQL):
     __string__ = "Merchant User"
     __name__ = 'civic.points.merchant-res.user'
+    _scope_area = 'merchant.area'
     merchant = fields.Many2One(
         'civic.points.merchant', "Merchant", required=True,
         ondelete='CASCADE')
@@ -77,9 +81,10 @@ class MerchantUser(ModelSQL):
         'res.user', "User", required=True, ondelete='CASCADE')
 
 
-class Offer(DeactivableMixin, ModelSQL, ModelView):
+class Offer(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Points Offer"
     __name__ = 'civic.points.offer'
+    _scope_area = 'merchant.area'
     merchant = fields.Many2One(
         'civic.points.merchant', "Merchant", required=True,
         ondelete='RESTRICT')

@@ -19,6 +19,8 @@ from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
+from civic_grid.scope import ScopeMixin
+
 from .rule import CATEGORIES
 from .xlsx import XLSXReport, labels, workbook_bytes
 
@@ -137,9 +139,10 @@ class FrozenMixin(DraftOnlyMixin):
 
 
 
-class Publicity(FrozenMixin, Workflow, ModelSQL, ModelView):
+class Publicity(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Monthly Points Publicity"
     __name__ = 'civic.points.publicity'
+    _scope_area = 'area'
     _draft = {'readonly': Eval('state') != 'draft'}
     area = fields.Many2One(
         'civic.area', "Area", required=True, ondelete='RESTRICT',
@@ -206,9 +209,10 @@ class Publicity(FrozenMixin, Workflow, ModelSQL, ModelView):
                 ['party', 'category', 'points', 'lines'])
 
 
-class PublicityLine(ModelSQL, ModelView):
+class PublicityLine(ScopeMixin, ModelSQL, ModelView):
     __string__ = "Monthly Points Publicity Line"
     __name__ = 'civic.points.publicity.line'
+    _scope_area = 'origin_id.area'
     origin_id = fields.Many2One(
         'civic.points.publicity', "Publicity", required=True,
         ondelete='CASCADE')
@@ -227,9 +231,10 @@ class PublicityLine(ModelSQL, ModelView):
         cls._sql_indexes.add(Index(t, (t.origin_id, Index.Range())))
 
 
-class Ranking(FrozenMixin, Workflow, ModelSQL, ModelView):
+class Ranking(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Points Ranking"
     __name__ = 'civic.points.ranking'
+    _scope_area = 'area'
     _draft = {'readonly': Eval('state') != 'draft'}
     area = fields.Many2One(
         'civic.area', "Area", required=True, ondelete='RESTRICT',
@@ -302,9 +307,10 @@ class Ranking(FrozenMixin, Workflow, ModelSQL, ModelView):
                 ['category', 'rank', 'party', 'points'])
 
 
-class RankingLine(ModelSQL, ModelView):
+class RankingLine(ScopeMixin, ModelSQL, ModelView):
     __string__ = "Points Ranking Line"
     __name__ = 'civic.points.ranking.line'
+    _scope_area = 'origin_id.area'
     origin_id = fields.Many2One(
         'civic.points.ranking', "Ranking", required=True,
         ondelete='CASCADE')
@@ -326,9 +332,10 @@ class RankingLine(ModelSQL, ModelView):
         return f'{self.rank}. {self.party.rec_name} ({self.points})'
 
 
-class Honour(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
+class Honour(ScopeMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Annual Award"
     __name__ = 'civic.points.honour'
+    _scope_area = 'area'
     _draft = {'readonly': Eval('state') != 'draft'}
     ranking_line = fields.Many2One(
         'civic.points.ranking.line', "Chosen from", required=True,

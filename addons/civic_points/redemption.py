@@ -14,14 +14,15 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
-from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import Button, StateTransition, StateView
+
+from civic_grid.locking import lock, waits_for_locks
+from civic_grid.scope import ScopeMixin, ScopedWizard
 
 from .exceptions import ForeignVoucherError, OfferError, VoucherError
 from .account import IN_MAX
-from .locking import lock
 from .merchant import OFFER_KINDS
 
 # No 0/O, 1/I/L: codes are read aloud and typed at a counter
@@ -52,9 +53,10 @@ def mask_name(name):
     return name[0] + '*' * (len(name) - 2) + name[-1]
 
 
-class Redemption(Workflow, ModelSQL, ModelView):
+class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Points Redemption"
     __name__ = 'civic.points.redemption'
+    _scope_area = 'area'
     _draft = {'readonly': Eval('state') != 'draft'}
     party = fields.Many2One(
         'party.party', "Holder", required=True, ondelete='RESTRICT',
@@ -100,6 +102,7 @@ class Redemption(Workflow, ModelSQL, ModelView):
             ('cancelled', "Cancelled"),
             ('expired', "Expired"),
             ], "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
     del _draft
 
     @classmethod
@@ -137,7 +140,9 @@ class Redemption(Workflow, ModelSQL, ModelView):
                     },
                 })
         cls.__rpc__.update({
-                'redeem_code': RPC(readonly=False),
+                'redeem_code': waits_for_locks(),
+                'issue': waits_for_locks(instantiate=0),
+                'cancel': waits_for_locks(instantiate=0),
                 })
 
     @classmethod
@@ -195,27 +200,46 @@ class Redemption(Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def issue(cls, vouchers):
-        with without_check_access():
-            cls._issue(vouchers)
+        "Debit the holders' accounts and give each voucher its code"
+        vouchers = cls.lock_for_points(vouchers)
+        cls.check_state(vouchers, 'draft')
+        cls._issue(vouchers)
+
+    @classmethod
+    def lock_for_points(cls, vouchers):
+        """Lock the holders' accounts, the stocked offers and the vouchers
+        (in that order); return the vouchers as they are now"""
+        pool = Pool()
+        Account = pool.get('civic.points.account')
+        Offer = pool.get('civic.points.offer')
+        lock(Account, Account.get_accounts([v.party for v in vouchers]))
+        lock(Offer, [v.offer for v in vouchers if v.offer.stock is not None])
+        return lock(cls, vouchers)
+
+    @classmethod
+    def check_state(cls, vouchers, *states):
+        "Refuse vouchers that another step moved out of states meanwhile"
+        for voucher in vouchers:
+            if voucher.state not in states:
+                raise VoucherError(gettext(
+                        'civic_points.msg_voucher_state_changed',
+                        voucher=voucher.rec_name,
+                        state=voucher.state_string))
 
     @classmethod
     @Workflow.transition('issued')
     def _issue(cls, vouchers):
-        """Debit the holders' accounts and give each voucher its one-time
-        code; refused as a whole if an offer or a balance does not allow it"""
+        """Debit the holders' locked accounts and give each voucher its
+        one-time code; refused as a whole if an offer or a balance does not
+        allow it"""
         pool = Pool()
         Account = pool.get('civic.points.account')
-        Offer = pool.get('civic.points.offer')
         Line = pool.get('civic.points.line')
         Configuration = pool.get('civic.points.configuration')
         today = pool.get('ir.date').today()
         if not vouchers:
             return
         accounts = Account.get_accounts([v.party for v in vouchers])
-        stocked = sorted({v.offer for v in vouchers
-                if v.offer.stock is not None}, key=lambda o: o.id)
-        lock(Account, accounts)
-        lock(Offer, stocked)
         for voucher in vouchers:
             voucher.offer.check_available_on(today)
         cls._check_limits(vouchers, today)
@@ -316,8 +340,10 @@ class Redemption(Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def cancel(cls, vouchers):
-        with without_check_access():
-            cls._cancel(vouchers)
+        "Cancel draft or issued vouchers; issued ones give their points back"
+        vouchers = cls.lock_for_points(vouchers)
+        cls.check_state(vouchers, 'draft', 'issued')
+        cls._cancel(vouchers)
 
     @classmethod
     @Workflow.transition('cancelled')
@@ -331,23 +357,12 @@ class Redemption(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _refund(cls, vouchers):
-        "Give the points and the stock of issued vouchers back"
+        "Give the points and the stock of issued, locked vouchers back"
         pool = Pool()
-        Account = pool.get('civic.points.account')
-        Offer = pool.get('civic.points.offer')
         Line = pool.get('civic.points.line')
         today = pool.get('ir.date').today()
         if not vouchers:
             return
-        lock(Account, [v.account for v in vouchers])
-        lock(Offer, [v.offer for v in vouchers
-                if v.offer.stock is not None])
-        lock(cls, vouchers)
-        for voucher in vouchers:
-            if cls(voucher.id).state != 'issued':
-                raise VoucherError(gettext(
-                        'civic_points.msg_voucher_not_issued',
-                        voucher=voucher.rec_name))
         lines = Line.post([{
                     'account': v.account.id,
                     'party': v.party.id,
@@ -367,11 +382,12 @@ class Redemption(Workflow, ModelSQL, ModelView):
         "Expire the issued vouchers past their date and refund them"
         today = date or Pool().get('ir.date').today()
         with without_check_access():
-            vouchers = cls.search([
-                    ('state', '=', 'issued'),
-                    ('expiry_date', '<', today),
-                    ], order=[('id', 'ASC')])
-            cls.expire(vouchers)
+            vouchers = cls.lock_for_points(cls.search([
+                        ('state', '=', 'issued'),
+                        ('expiry_date', '<', today),
+                        ], order=[('id', 'ASC')]))
+            cls.expire([v for v in vouchers
+                    if v.state == 'issued' and v.expiry_date < today])
         return vouchers
 
     # --- redeeming -----------------------------------------------------
@@ -494,7 +510,7 @@ class RedeemDone(ModelView):
     redeemed_at = fields.DateTime("Redeemed at", readonly=True)
 
 
-class Redeem(Wizard):
+class Redeem(ScopedWizard):
     __string__ = "Redeem Voucher"
     __name__ = 'civic.points.redemption.redeem'
     start = StateView(
@@ -504,6 +520,11 @@ class Redeem(Wizard):
             Button("Redeem", 'redeem', 'tryton-ok', default=True),
             ])
     redeem = StateTransition()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        waits_for_locks(cls.__rpc__['execute'])
     done = StateView(
         'civic.points.redemption.redeem.done',
         'civic_points.redeem_done_view_form', [

@@ -4,6 +4,8 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 from trytond.pyson import Eval
 
+from civic_grid.scope import ScopeMixin
+
 from .exceptions import AwardError
 
 CATEGORIES = [
@@ -25,7 +27,7 @@ ACTIONS = [
     ]
 
 
-class Rule(DeactivableMixin, ModelSQL, ModelView):
+class Rule(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Points Rule"
     __name__ = 'civic.points.rule'
     name = fields.Char("Name", required=True, translate=True)

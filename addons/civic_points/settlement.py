@@ -13,13 +13,16 @@ from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from civic_grid.scope import ScopeMixin
+
 from .exceptions import SettlementError
 from .xlsx import XLSXReport, labels, workbook_bytes
 
 
-class Settlement(Workflow, ModelSQL, ModelView):
+class Settlement(ScopeMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Merchant Settlement"
     __name__ = 'civic.points.settlement'
+    _scope_area = 'merchant.area'
     _draft = {'readonly': Eval('state') != 'draft'}
     merchant = fields.Many2One(
         'civic.points.merchant', "Merchant", required=True,

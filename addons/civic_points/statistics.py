@@ -8,10 +8,12 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
+from civic_grid.scope import ScopeMixin
+
 from .rule import CATEGORIES
 
 
-class MonthlyPoints(ModelSQL, ModelView):
+class MonthlyPoints(ScopeMixin, ModelSQL, ModelView):
     __string__ = "Points per Month"
     __name__ = 'civic.points.monthly'
     period = fields.Char("Month")

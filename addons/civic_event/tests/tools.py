@@ -38,3 +38,20 @@ def steps(event):
     "The event's history as (step, level, user login) tuples"
     return [(h.action, h.level, h.user.login if h.user else None)
         for h in event.history]
+
+
+def escalation_task(moment, config=None):
+    """Run the scheduled escalation task as trytond-cron does (as root, in a
+    transaction of its own) with the clock at moment; return how many
+    events it moved up"""
+    from proteus.config import get_config
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    from civic_grid.clock import CLOCK_KEY
+    config = config or get_config()
+    with Transaction().start(config.database_name, 0,
+            context={CLOCK_KEY: moment}) as transaction:
+        count = Pool().get('civic.event').escalate_overdue()
+        transaction.commit()
+    return count
