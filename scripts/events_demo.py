@@ -671,7 +671,7 @@ class EventsDemo:
         elif source == 'property':
             values['reporter_name'] = r.choice(
                 ['和平物业服务中心', '红色物业管家', '物业客服'])
-            values['reporter_phone'] = '0539-8%07d' % r.randrange(10 ** 7)
+            values['reporter_phone'] = '0539-8%06d' % r.randrange(10 ** 6)
 
     def random_name(self):
         from generate import GIVEN, SURNAMES

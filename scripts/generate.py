@@ -20,7 +20,7 @@ from stdnum.cn import ric
 SIZES = {
     # streets, communities, big, medium, small, micro grids, households,
     # residents, appointments
-    'tiny': dict(streets=1, communities=2, big=2, medium=2, small=4, micro=8,
+    'tiny': dict(streets=2, communities=2, big=2, medium=2, small=4, micro=8,
         households=40, residents=100, appointments=14),
     'demo': dict(streets=3, communities=6, big=6, medium=12, small=24,
         micro=48, households=150, residents=400, appointments=90),
@@ -228,7 +228,7 @@ class Generator:
                             else f'{len(vlist) // 16 + 1}社区'),
                         'code': '%sC%02d' % (street.code, i + 1),
                         'level': level('community'), 'parent': street.id,
-                        'phone': '0539-8%07d' % len(vlist),
+                        'phone': '0539-8%06d' % len(vlist),
                         })
         communities = self.create_batched(Area, vlist, 'communities')
         households_per_micro = size['households'] / size['micro']

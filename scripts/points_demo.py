@@ -102,7 +102,7 @@ class PointsDemo:
             Merchant.create([{
                         'code': code, 'name': name, 'party': party.id,
                         'area': community.id,
-                        'phone': '0539-6%07d' % self.random.randrange(10 ** 7),
+                        'phone': '0539-6%06d' % self.random.randrange(10 ** 6),
                         'address': '和平路%d号' % self.random.randrange(1, 300),
                         'offers': [('create', [{
                                         'name': offer, 'kind': kind,

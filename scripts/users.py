@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
-"Create (or refresh) one demo user per role, speaking Chinese"
+"Create (or refresh, keeping their passwords) one demo user per role, speaking Chinese"
 import argparse
 import os
 import sys
@@ -42,13 +42,14 @@ def ensure_users(password=PASSWORD):
             'language': zh_cn.id,
             'groups': [('add', group_ids)],
             'civic_areas': [('add', [a.id for a in areas])],
-            'password': password,
             }
         user = User.search([('login', '=', login)])
         if user:
+            # the password an administrator may have changed stays
             User.write(user, values)
         else:
-            user = User.create([{'login': login, **values}])
+            user = User.create([
+                    {'login': login, 'password': password, **values}])
         users.append((login, name, scope))
     link_merchant_user(pool)
     admin, = User.search([('login', '=', 'admin')])

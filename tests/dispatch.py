@@ -8,14 +8,18 @@ reaches the caller as it would reach a client: the operation gave up."""
 import time
 
 
-def dispatch(database, user, model, method, *args, context=None):
+def dispatch(database, user, model, method, *args, context=None,
+        commit=True, kind='model', inspect=None):
+    """Call method of the model (or the wizard or report, by kind) as user;
+    without commit the transaction is rolled back, after inspect() if
+    given has looked at what the call did"""
     from trytond import backend
     from trytond.config import config
     from trytond.pool import Pool
     from trytond.tools import is_instance_method
     from trytond.transaction import Transaction, TransactionError
 
-    obj = Pool(database).get(model)
+    obj = Pool(database).get(model, type=kind)
     rpc = obj.__rpc__[method]
     retry = config.getint('database', 'retry')
     count = 0
@@ -23,7 +27,8 @@ def dispatch(database, user, model, method, *args, context=None):
     while True:
         if count:
             time.sleep(0.02 * count)
-        with Transaction().start(database, user, readonly=rpc.readonly,
+        with Transaction(new=True).start(database, user,
+                readonly=rpc.readonly,
                 timeout=rpc.timeout, **extras) as transaction:
             try:
                 c_args, c_kwargs, transaction.context, _ = rpc.convert(
@@ -45,5 +50,10 @@ def dispatch(database, user, model, method, *args, context=None):
                     count += 1
                     continue
                 raise
-            transaction.commit()
+            if inspect:
+                inspect()
+            if commit:
+                transaction.commit()
+            else:
+                transaction.rollback()
         return result

@@ -2,7 +2,7 @@
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields, tree)
 
-from civic_grid.scope import ScopeMixin
+from civic_grid.scope import CONFIGURATION, ScopeMixin
 
 LEVELS = [
     ('grid', "Grid (Micro Loop)"),
@@ -22,6 +22,7 @@ def next_level(level):
 class Category(ScopeMixin, DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
     __string__ = "Grid Event Category"
     __name__ = 'civic.event.category'
+    _scope_area = CONFIGURATION
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char(
         "Code", required=True,
@@ -85,6 +86,7 @@ class Category(ScopeMixin, DeactivableMixin, tree(separator=' / '), ModelSQL, Mo
 class CategoryLimit(ScopeMixin, ModelSQL, ModelView):
     __string__ = "Grid Event Time Limit"
     __name__ = 'civic.event.category.limit'
+    _scope_area = CONFIGURATION
     category = fields.Many2One(
         'civic.event.category', "Category", required=True,
         ondelete='CASCADE')

@@ -3,12 +3,13 @@ from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Id
 
-from civic_grid.scope import ScopeMixin
+from civic_grid.scope import CONFIGURATION, ScopeMixin
 
 
 class Configuration(ScopeMixin, ModelSingleton, ModelSQL, ModelView):
     __string__ = "Grid Event Configuration"
     __name__ = 'civic.event.configuration'
+    _scope_area = CONFIGURATION
     event_sequence = fields.Many2One(
         'ir.sequence', "Event Sequence", required=True,
         domain=[('sequence_type', '=',

@@ -3,7 +3,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 
-from sql import Null
+from sql import Column, Null
 from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
@@ -16,11 +16,12 @@ from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import (
     Transaction, check_access, without_check_access)
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import Button, StateTransition, StateView
 
 from civic_grid import clock
 from civic_grid.locking import lock, waits_for_locks
-from civic_grid.scope import ScopeMixin
+from civic_grid.scope import ScopedWizard, ScopeMixin
+from civic_grid.sensitive import MASKED_STATES, SensitiveMixin
 
 from .area import IN_MAX
 from .category import LEVELS, next_level
@@ -115,10 +116,14 @@ def _deadline(start, hours):
     return start + dt.timedelta(hours=float(hours))
 
 
-class Event(ScopeMixin, Workflow, ModelSQL, ModelView):
+class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Grid Event"
     __name__ = 'civic.event'
     _scope_area = 'area'
+    # The reporter's feedback, and what follows it, is taken by anyone who
+    # may read the event; the other steps by its level's handlers
+    _scope_button_modes = {
+        'feedback': 'read', 'reopen': 'read', 'close': 'read'}
     _rec_name = 'number'
     _open = ~Eval('state').in_(OPEN_STATES)
     _reported_only = Eval('state') != 'reported'
@@ -139,12 +144,18 @@ class Event(ScopeMixin, Workflow, ModelSQL, ModelView):
     reporter_name = fields.Char(
         "Reporter Name", states={
             'readonly': _reported_only | Bool(Eval('anonymous'))})
-    reporter_phone = fields.Char(
-        "Reporter Phone", states={
-            'readonly': _reported_only | Bool(Eval('anonymous'))})
-    reporter_email = fields.Char(
-        "Reporter Email", states={
-            'readonly': _reported_only | Bool(Eval('anonymous'))})
+    reporter_phone = fields.Function(fields.Char(
+            "Reporter Phone", states={
+                'readonly': (_reported_only | Bool(Eval('anonymous'))
+                    | MASKED_STATES['readonly']),
+                }),
+        'get_sensitive', setter='set_sensitive', searcher='search_sensitive')
+    reporter_email = fields.Function(fields.Char(
+            "Reporter Email", states={
+                'readonly': (_reported_only | Bool(Eval('anonymous'))
+                    | MASKED_STATES['readonly']),
+                }),
+        'get_sensitive', setter='set_sensitive', searcher='search_sensitive')
     anonymous = fields.Boolean(
         "Anonymous", states={'readonly': _reported_only})
     category = fields.Many2One(
@@ -243,6 +254,12 @@ class Event(ScopeMixin, Workflow, ModelSQL, ModelView):
             help="The event is at the user's level, in the user's areas."),
         'get_to_handle', searcher='search_to_handle')
 
+    _sensitive_masks = {
+        'reporter_phone': (3, 4),
+        'reporter_email': (2, 0),
+        }
+    _sensitive_kinds = {'reporter_phone': 'phone', 'reporter_email': 'email'}
+
     del _open, _reported_only
     source_string = source.translated('source')
     state_string = state.translated('state')
@@ -329,6 +346,19 @@ class Event(ScopeMixin, Workflow, ModelSQL, ModelView):
                 'escalate_overdue': RPC(readonly=False),
                 'accept': waits_for_locks(instantiate=0),
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        plain = [n for n in cls._sensitive_masks if table_h.column_exist(n)]
+        super().__register__(module)
+        # the reporter's contacts were plain columns until 8.0.1
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for name in plain:
+            cursor.execute(*table.update(
+                    [Column(table, name + '_full')], [Column(table, name)]))
+            table_h.drop_column(name)
 
     @classmethod
     def default_reported_at(cls):
@@ -1134,7 +1164,7 @@ class FeedbackStart(ModelView):
     comment = fields.Text("Comment")
 
 
-class Feedback(Wizard):
+class Feedback(ScopedWizard):
     __string__ = "Record Feedback"
     __name__ = 'civic.event.feedback'
     start = StateView('civic.event.feedback.start',

@@ -21,7 +21,7 @@ from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from civic_grid.scope import ScopeMixin
+from civic_grid.scope import CONFIGURATION, ScopeMixin
 
 from .event import DESCRIPTION_MAX, OPEN_STATES, SOURCES
 
@@ -91,6 +91,7 @@ def error_payload(code, description):
 class ApiClient(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Open311 API Client"
     __name__ = 'civic.event.api.client'
+    _scope_area = CONFIGURATION
     name = fields.Char(
         "Name", required=True,
         help="The application or partner that files service requests.")

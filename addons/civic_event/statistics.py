@@ -16,7 +16,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
-from civic_grid.scope import ScopeMixin
+from civic_grid.scope import AGGREGATE, ScopeMixin
 
 from .category import LEVEL_ORDER, LEVELS
 from .event import SOURCES
@@ -232,6 +232,7 @@ class StatisticsContext(ModelView):
 
 class StatisticsMixin(ScopeMixin, ModelSQL, ModelView):
     __slots__ = ()
+    _scope_area = AGGREGATE
     events = fields.Integer("Events")
     resolved = fields.Integer(
         "Resolved", help="Events resolved, with feedback or closed.")

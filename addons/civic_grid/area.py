@@ -13,7 +13,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .scope import ScopeMixin
+from .scope import CONFIGURATION, ScopeMixin
+from .sensitive import PhoneFieldsMixin
 from .exceptions import LevelError
 
 AREA_KINDS = [
@@ -31,6 +32,7 @@ AREA_KINDS = [
 class AreaLevel(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Area Level"
     __name__ = 'civic.area.level'
+    _scope_area = CONFIGURATION
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
     sequence = fields.Integer(
@@ -55,9 +57,10 @@ class AreaLevel(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
         return False
 
 
-class Area(ScopeMixin, DeactivableMixin, tree(), ModelSQL, ModelView):
+class Area(PhoneFieldsMixin, ScopeMixin, DeactivableMixin, tree(), ModelSQL, ModelView):
     "Area"
     __name__ = 'civic.area'
+    _phone_fields = ('phone',)
     _scope_area = 'id'
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True)

@@ -23,5 +23,13 @@ class SensitiveSearchError(AccessError):
     pass
 
 
+class SensitiveWriteError(AccessError):
+    pass
+
+
+class ContactError(ValidationError):
+    "A phone number or an e-mail address that cannot be one"
+
+
 class RosterError(UserError):
     pass

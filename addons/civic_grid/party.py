@@ -13,8 +13,9 @@ from trytond.pyson import Bool, Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
-from .scope import ScopeMixin
-from .exceptions import IDNumberError, SensitiveSearchError
+from .exceptions import IDNumberError
+from .scope import CONFIGURATION, ScopeMixin
+from .sensitive import MASKED_STATES, SensitiveMixin
 
 IN_MAX = 1000
 MIN_BIRTH_DATE = dt.date(1880, 1, 1)
@@ -37,14 +38,15 @@ def id_number_problem(number):
     if not number[:17].isdigit() or not (
             number[17].isdigit() or number[17] == 'X'):
         return 'civic_grid.msg_id_number_format'
-    if ric.calc_check_digit(number) != number[17]:
-        return 'civic_grid.msg_id_number_checksum'
+    # A wrong date is said before the check character it also breaks
     try:
         birth_date = ric.get_birth_date(number)
     except ValidationError:
         return 'civic_grid.msg_id_number_birth_date'
     if not (MIN_BIRTH_DATE <= birth_date <= dt.date.today()):
         return 'civic_grid.msg_id_number_birth_date'
+    if ric.calc_check_digit(number) != number[17]:
+        return 'civic_grid.msg_id_number_checksum'
 
 
 def id_number_facts(number):
@@ -54,29 +56,10 @@ def id_number_facts(number):
     return birth_date, gender
 
 
-def mask(value, keep_start, keep_end):
-    if not value:
-        return value
-    if len(value) <= keep_start + keep_end:
-        return '*' * len(value)
-    hidden = len(value) - keep_start - keep_end
-    return value[:keep_start] + '*' * hidden + value[len(value) - keep_end:]
-
-
-def sees_sensitive_data():
-    pool = Pool()
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    transaction = Transaction()
-    if transaction.user == 0:
-        return True
-    group_id = ModelData.get_id('civic_grid', 'group_civic_sensitive')
-    return group_id in User.get_groups()
-
-
 class KeyGroup(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Key Group"
     __name__ = 'civic.key.group'
+    _scope_area = CONFIGURATION
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
 
@@ -110,7 +93,7 @@ class PartyKeyGroup(ScopeMixin, ModelSQL):
                 })
 
 
-class Party(ScopeMixin, metaclass=PoolMeta):
+class Party(SensitiveMixin, ScopeMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
     _scope_area = 'household.area'
     household = fields.Many2One(
@@ -134,11 +117,11 @@ class Party(ScopeMixin, metaclass=PoolMeta):
     # read, export or report can reach them except through the masking
     # getter below.
     id_number = fields.Function(
-        fields.Char("ID Number", size=18,
+        fields.Char("ID Number", size=18, states=MASKED_STATES,
             help="The 18-character resident identity card number."),
         'get_sensitive', setter='set_sensitive', searcher='search_sensitive')
     resident_phone = fields.Function(
-        fields.Char("Mobile Phone"),
+        fields.Char("Mobile Phone", states=MASKED_STATES),
         'get_sensitive', setter='set_sensitive', searcher='search_sensitive')
     key_groups = fields.Many2Many(
         'party.party-civic.key.group', 'party', 'key_group', "Key Groups")
@@ -151,6 +134,7 @@ class Party(ScopeMixin, metaclass=PoolMeta):
         'id_number': (3, 4),
         'resident_phone': (3, 4),
         }
+    _sensitive_kinds = {'resident_phone': 'phone'}
 
     @classmethod
     def __setup__(cls):
@@ -161,13 +145,6 @@ class Party(ScopeMixin, metaclass=PoolMeta):
                 Index(t, (Column(t, 'id_number_full'), Index.Equality()),
                     where=Column(t, 'id_number_full') != Null),
                 })
-
-    @classmethod
-    def __register__(cls, module):
-        super().__register__(module)
-        table_h = cls.__table_handler__(module)
-        for name in cls._sensitive_masks:
-            table_h.add_column(name + '_full', 'VARCHAR')
 
     @classmethod
     def get_civic_area(cls, parties, name):
@@ -228,21 +205,6 @@ class Party(ScopeMixin, metaclass=PoolMeta):
         return domain
 
     @classmethod
-    def get_sensitive(cls, parties, name):
-        cursor = Transaction().connection.cursor()
-        table = cls.__table__()
-        column = Column(table, name + '_full')
-        values = {}
-        for sub_ids in grouped_slice([p.id for p in parties], IN_MAX):
-            cursor.execute(*table.select(
-                    table.id, column, where=table.id.in_(list(sub_ids))))
-            values.update(cursor)
-        if not sees_sensitive_data():
-            start, end = cls._sensitive_masks[name]
-            values = {i: mask(v, start, end) for i, v in values.items()}
-        return values
-
-    @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         if mode == 'create' and values.get('code'):
@@ -266,43 +228,22 @@ class Party(ScopeMixin, metaclass=PoolMeta):
             super()._multivalue_setter(records, name, value)
 
     @classmethod
-    def create(cls, vlist):
-        # The full values are stored for the whole batch at once
-        vlist = [v.copy() for v in vlist]
-        sensitive = [{n: cls.clean_sensitive(n, values.pop(n))
-                for n in cls._sensitive_masks if n in values}
-            for values in vlist]
-        parties = super().create(vlist)
-        cls.store_sensitive(list(zip(parties, sensitive)))
-        return parties
-
-    @classmethod
-    def set_sensitive(cls, parties, name, value):
-        value = cls.clean_sensitive(name, value)
-        cls.store_sensitive([(p, {name: value}) for p in parties])
-
-    @classmethod
     def clean_sensitive(cls, name, value):
-        if not value:
-            return None
-        value = value.strip()
-        return value.upper() if name == 'id_number' else value
+        value = super().clean_sensitive(name, value)
+        return value.upper() if value and name == 'id_number' else value
 
     @classmethod
-    def store_sensitive(cls, pairs):
-        "Check and store the full values of [(party, {field name: value})]"
-        pairs = [(p, v) for p, v in pairs if v]
+    def clean_search_value(cls, name, value):
+        value = super().clean_search_value(name, value)
+        if name == 'id_number' and isinstance(value, str):
+            value = value.upper()
+        return value
+
+    @classmethod
+    def check_sensitive(cls, pairs):
+        super().check_sensitive(pairs)
         cls.check_id_numbers(
             [(p, v['id_number']) for p, v in pairs if v.get('id_number')])
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        for name in cls._sensitive_masks:
-            rows = [(v[name], p.id) for p, v in pairs if name in v]
-            if rows:
-                query, _ = tuple(table.update(
-                        [Column(table, name + '_full')], [None],
-                        where=table.id == 0))
-                cursor.executemany(query, rows)
 
     @classmethod
     def check_id_numbers(cls, pairs):
@@ -342,24 +283,6 @@ class Party(ScopeMixin, metaclass=PoolMeta):
                     column, where=column.in_(list(sub_numbers))))
             found.update(n for n, in cursor)
         return found
-
-    @classmethod
-    def search_sensitive(cls, name, clause):
-        "Full values are matched only exactly unless the user may see them"
-        _, operator, value = clause[:3]
-        if not sees_sensitive_data() and operator not in {'=', 'in'}:
-            raise SensitiveSearchError(gettext(
-                    'civic_grid.msg_sensitive_search',
-                    field=cls.fields_get([name])[name]['string']))
-        if isinstance(value, str):
-            value = cls.clean_sensitive(name, value)
-        elif isinstance(value, (list, tuple)):
-            value = [cls.clean_sensitive(name, v) for v in value]
-        table = cls.__table__()
-        column = Column(table, name + '_full')
-        Operator = fields.SQL_OPERATORS[operator]
-        return [('id', 'in', table.select(
-                    table.id, where=Operator(column, value)))]
 
     @fields.depends('id_number')
     def on_change_id_number(self):

@@ -5,6 +5,7 @@ from trytond.model import (
 from trytond.pyson import Eval
 
 from .scope import ScopeMixin
+from .sensitive import PhoneFieldsMixin
 from .exceptions import HouseholdError
 
 
@@ -87,9 +88,10 @@ class BuildingUnit(ScopeMixin, ModelSQL, ModelView):
         return f'{self.building.rec_name} {self.name}'
 
 
-class Household(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
+class Household(PhoneFieldsMixin, ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Household"
     __name__ = 'civic.household'
+    _phone_fields = ('phone',)
     _scope_area = 'area'
     name = fields.Char(
         "Name", required=True, help="Usually the head of household's name.")

@@ -1,15 +1,19 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+import datetime as dt
+
 from trytond.cache import Cache
+from trytond.config import config
 from trytond.model import ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .scope import ScopeMixin
+from .scope import CONFIGURATION, ScopeMixin
 
 
 class UserArea(ScopeMixin, ModelSQL):
     "User Area"
     __name__ = 'res.user-civic.area'
+    _scope_area = CONFIGURATION
     user = fields.Many2One(
         'res.user', "User", required=True, ondelete='CASCADE')
     area = fields.Many2One(
@@ -78,3 +82,18 @@ class Rule(metaclass=PoolMeta):
         context = super()._get_context(model_name)
         context['civic_areas'] = list(User.get_civic_areas())
         return context
+
+
+class LoginAttempt(metaclass=PoolMeta):
+    __name__ = 'res.user.login.attempt'
+
+    @staticmethod
+    def delay():
+        # trytond counts wrong passwords over the session's idle timeout (8
+        # hours here): five of them, typed by anyone, would lock the real
+        # user out for a working day.  Counted over a short window they
+        # still stop guessing (with trytond's growing delays), and the
+        # devices a user logged in from are counted apart.
+        window = config.getint(
+            'session', 'login_attempt_window', default=15 * 60)
+        return dt.datetime.now() - dt.timedelta(seconds=window)

@@ -9,7 +9,8 @@ from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction
 
-from .scope import ScopeMixin
+from .scope import CONFIGURATION, ScopeMixin
+from .sensitive import PhoneFieldsMixin
 from .exceptions import DateRangeError
 
 ROLE_CATEGORIES = [
@@ -26,6 +27,7 @@ ROLE_CATEGORIES = [
 class Role(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Role"
     __name__ = 'civic.role'
+    _scope_area = CONFIGURATION
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
     category = fields.Selection(ROLE_CATEGORIES, "Category", required=True)
@@ -61,9 +63,10 @@ class Role(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
             if d.strip()]
 
 
-class Appointment(ScopeMixin, Workflow, ModelSQL, ModelView):
+class Appointment(PhoneFieldsMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
     "Appointment"
     __name__ = 'civic.appointment'
+    _phone_fields = ('phone',)
     _scope_area = 'area'
     _states = {'readonly': Eval('state') != 'active'}
     party = fields.Many2One(
@@ -141,11 +144,6 @@ class Appointment(ScopeMixin, Workflow, ModelSQL, ModelView):
         if self.start_date:
             months = self.role.term_months if self.role else 12
             return self.term_end(self.start_date, months)
-
-    @fields.depends('party', 'phone', '_parent_party.resident_phone')
-    def on_change_party(self):
-        if self.party and not self.phone:
-            self.phone = self.party.resident_phone
 
     def get_rec_name(self, name):
         return f'{self.party.rec_name} - {self.role.rec_name}'

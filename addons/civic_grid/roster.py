@@ -12,11 +12,12 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import Button, StateTransition, StateView
 
 from .exceptions import RosterError
-from .party import (
-    id_number_facts, id_number_problem, mask, sees_sensitive_data)
+from .scope import ScopedWizard, pointable
+from .party import id_number_facts, id_number_problem
+from .sensitive import mask, sees_sensitive_data
 
 # Column key, accepted header names (English, then the zh_CN glossary term)
 COLUMNS = OrderedDict([
@@ -50,7 +51,7 @@ class ImportDone(ModelView):
     residents = fields.Integer("Residents Created", readonly=True)
 
 
-class Import(Wizard):
+class Import(ScopedWizard):
     "Import Roster"
     __name__ = 'civic.roster.import'
     start = StateView('civic.roster.import.start',
@@ -162,9 +163,12 @@ class RosterLoader:
         return self.write(rows, grids)
 
     def find_grids(self, rows):
+        "The grids of the codes, among those the user works in"
         Area = Pool().get('civic.area')
         codes = {v['grid_code'] for _, v in rows if v.get('grid_code')}
-        return {a.code: a for a in Area.search([('code', 'in', list(codes))])}
+        grids = Area.search([('code', 'in', list(codes))])
+        allowed = pointable(Area, [g.id for g in grids])
+        return {a.code: a for a in grids if a.id in allowed}
 
     def check_rows(self, rows, grids):
         Party = Pool().get('party.party')
@@ -284,7 +288,7 @@ class ExportResult(ModelView):
     filename = fields.Char("File Name", readonly=True)
 
 
-class Export(Wizard):
+class Export(ScopedWizard):
     "Export Roster"
     __name__ = 'civic.roster.export'
     start = StateView('civic.roster.export.start',

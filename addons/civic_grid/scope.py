@@ -16,20 +16,27 @@ the same rules:
   with the access rights and rules of its user, like any other call.
 
 Models say where they sit in the area tree with `_scope_area`, the path of
-Many2One fields to their civic.area ('area', 'household.area'), or None for
-configuration that is not placed in the tree; the registry-driven access
+Many2One fields to their civic.area ('area', 'household.area'), or
+CONFIGURATION, or AGGREGATE; the registry-driven access
 test (tests/test_access_registry.py) uses it to find, for every role, the
 records outside its areas and expects every entry point to refuse them."""
 from collections import defaultdict
+from contextlib import contextmanager
+from functools import wraps
 
 from trytond.i18n import gettext
 from trytond.model import ModelStorage
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, RequiredValidationError
 from trytond.pool import Pool
 from trytond.transaction import (
     Transaction, check_access, inactive_records, without_check_access)
 from trytond.wizard import StateView, Wizard
 
+# _scope_area of the records not placed in the area tree: every user of the
+# staff reads them, the civic administrators change them
+CONFIGURATION = 'configuration'
+# _scope_area of figures computed in the user's scope by their own query
+AGGREGATE = 'aggregate'
 # The largest id PostgreSQL's INTEGER holds
 MAX_ID = 2 ** 31 - 1
 RELATIONS = {'many2one', 'one2many', 'many2many', 'reference', 'one2one'}
@@ -63,8 +70,8 @@ def check_scope(Model, ids, mode='read'):
     ModelAccess = pool.get('ir.model.access')
     Rule = pool.get('ir.rule')
     with check_access():
-        if not ModelAccess.check(Model.__name__, mode, raise_exception=False):
-            raise error
+        # refusing the whole model tells nothing about its records
+        ModelAccess.check(Model.__name__, mode)
         domain = Rule.domain_get(Model.__name__, mode=mode)
     with without_check_access(), inactive_records():
         found = Model.search([('id', 'in', list(ids)), domain], order=[])
@@ -136,8 +143,8 @@ def _reference(value):
 
 
 def check_references(Model, vlist):
-    """Refuse values of vlist that point at records the user may not
-    read (or that do not exist)"""
+    """Refuse values of vlist that point at records outside the user's
+    scope (or that do not exist)"""
     pool = Pool()
     refs = defaultdict(set)
     for values in vlist:
@@ -151,7 +158,59 @@ def check_references(Model, vlist):
         except KeyError:
             raise ScopeError(gettext(
                     'civic_grid.msg_out_of_scope', model=model))
-        check_scope(Target, ids)
+        check_pointable(Target, ids)
+
+
+def check_pointable(Model, ids):
+    """Refuse ids the user may not point at: records the user may not read,
+    and records placed in the area tree outside the user's areas (some, like
+    the areas themselves, are read by everyone)"""
+    check_scope(Model, ids)
+    if len(pointable(Model, ids)) != len(set(ids)):
+        raise ScopeError(gettext('civic_grid.msg_out_of_scope',
+                model=Model.__names__()['model']))
+
+
+def pointable(Model, ids):
+    """Return the ids of ids whose records are not placed in the area tree
+    outside the user's areas and the areas above them"""
+    ids = set(ids)
+    path = getattr(Model, '_scope_area', None)
+    if not ids or path in {None, CONFIGURATION, AGGREGATE}:
+        return ids
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    areas = list(User.get_civic_areas())
+    admin = ModelData.get_id('civic_grid', 'group_civic_admin')
+    if not Transaction().user or admin in User.get_groups() or (
+            not areas and not any(g in User.get_groups()
+                for g in area_scoped_groups())):
+        # not scoped by areas: root, the administrators, and the roles that
+        # own their records (merchants), which the record rules scope
+        return ids
+    if path == 'id':
+        path = 'parent'  # child_of on the tree's own parent: the area itself
+    first = path.split('.')[0]
+    with without_check_access(), inactive_records():
+        return {r.id for r in Model.search([
+                    ('id', 'in', list(ids)),
+                    ['OR',
+                        (first, '=', None),
+                        (path, '=', None),
+                        (path, 'child_of', areas, 'parent'),
+                        # the areas above the user's: their community, street
+                        (path, 'parent_of', areas, 'parent'),
+                        ],
+                    ], order=[])}
+
+
+def area_scoped_groups():
+    "The ids of the groups whose users work in areas"
+    ModelData = Pool().get('ir.model.data')
+    return [ModelData.get_id('civic_grid', g) for g in (
+            'group_civic_street', 'group_civic_community',
+            'group_civic_grid_worker')]
 
 
 def checks_references():
@@ -161,11 +220,32 @@ def checks_references():
 
 
 class ScopeMixin:
-    """Records whose relations users may only point at records they may
-    read.  _scope_area: the path of Many2One fields to the record's
-    civic.area, or None for records not placed in the area tree."""
+    """Records whose relations users may only point at records in their
+    scope, whose buttons check the user's right to change the records, and
+    whose refusals never tell whether a record exists.
+
+    _scope_area: the path of Many2One fields to the record's civic.area,
+    CONFIGURATION or AGGREGATE (None: not declared).
+    _scope_button_modes: the mode of the record rules a button needs,
+    'write' unless said otherwise."""
     __slots__ = ()
     _scope_area = None
+    _scope_button_modes = {}
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        for button in getattr(cls, '_buttons', {}):
+            rpc = cls.__rpc__.get(button)
+            if rpc is not None and not getattr(
+                    rpc.decorator, 'checks_scope', False):
+                mode = cls._scope_button_modes.get(button, 'write')
+                rpc.decorator = scope_checked(rpc.decorator, cls, mode)
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        with uniform_refusals(cls, 'read'):
+            return super().read(ids, fields_names)
 
     @classmethod
     def create(cls, vlist):
@@ -177,17 +257,80 @@ class ScopeMixin:
     def write(cls, *args):
         if checks_references():
             actions = iter(args)
-            check_references(cls, [v for _, v in zip(actions, actions)])
+            records, vlist = [], []
+            for sub_records, values in zip(actions, actions):
+                records.extend(sub_records)
+                vlist.append(values)
+            if cls._scope_area not in {CONFIGURATION, AGGREGATE}:
+                check_scope(cls, [r.id for r in records], mode='write')
+            check_references(cls, vlist)
         super().write(*args)
+
+    @classmethod
+    def delete(cls, records):
+        if checks_references() and cls._scope_area not in {
+                CONFIGURATION, AGGREGATE}:
+            check_scope(cls, [r.id for r in records], mode='delete')
+        super().delete(records)
+
+    @classmethod
+    def copy(cls, records, default=None):
+        # trytond copies what it reads without the record rules; a copy is
+        # a new record like the original, where the user may create
+        if checks_references():
+            ids = [r.id for r in records]
+            check_scope(cls, ids)
+            check_scope(cls, ids, mode='create')
+        return super().copy(records, default=default)
+
+
+def scope_checked(decorator, Model, mode):
+    """An RPC decorator for a button: the user must pass the record rules of
+    mode on the records (trytond's button checks only that they are read)"""
+    def decorate(func):
+        inner = decorator(func) if decorator else func
+
+        @wraps(func)
+        def wrapper(records, *args, **kwargs):
+            if checks_references():
+                check_scope(Model, [r.id for r in records
+                        if r.id is not None and r.id >= 0], mode=mode)
+            return inner(records, *args, **kwargs)
+        return wrapper
+    decorate.checks_scope = True
+    return decorate
+
+
+@contextmanager
+def uniform_refusals(Model, mode):
+    """Turn trytond's refusals of records into ScopeError: trytond says
+    "that don't exist" for a missing record and names the rules for one
+    outside the user's areas, which tells one from the other"""
+    try:
+        yield
+    except ScopeError:
+        raise
+    except AccessError:
+        if not checks_references():
+            raise
+        ModelAccess = Pool().get('ir.model.access')
+        with check_access():
+            if not ModelAccess.check(
+                    Model.__name__, mode, raise_exception=False):
+                raise
+        raise ScopeError(gettext('civic_grid.msg_out_of_scope',
+                model=Model.__names__()['model']))
 
 
 class ScopedWizard(Wizard):
     """A wizard that runs with its user's access rights and record rules,
-    and refuses values pointing at records the user may not read"""
+    refuses values pointing outside the user's scope, and a form sent
+    without its required values"""
 
     @classmethod
     def execute(cls, session_id, data, state_name):
-        with check_access():
+        with check_access(), Transaction().set_context(
+                _civic_wizard_sent=list(data)):
             if Transaction().user:
                 cls.check_data(data)
             return super().execute(session_id, data, state_name)
@@ -202,3 +345,22 @@ class ScopedWizard(Wizard):
                 continue
             View = pool.get(state.model_name)
             check_references(View, [values])
+
+    def _execute(self, state_name):
+        state = self.states.get(state_name)
+        if not isinstance(state, StateView) and state_name != self.end_state:
+            self.check_required()
+        return super()._execute(state_name)
+
+    def check_required(self):
+        "Refuse a transition from a form sent without its required values"
+        for name in Transaction().context.get('_civic_wizard_sent', []):
+            if not isinstance(self.states.get(name), StateView):
+                continue
+            record = getattr(self, name)
+            for field_name, field in record._fields.items():
+                if field.required and getattr(
+                        record, field_name, None) in (None, '', [], ()):
+                    raise RequiredValidationError(gettext(
+                            'civic_grid.msg_wizard_required',
+                            field=record.__names__(field_name)['field']))

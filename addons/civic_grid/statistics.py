@@ -9,9 +9,9 @@ from sql.aggregate import Count
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import Button, StateTransition, StateView
 
-from .scope import ScopeMixin
+from .scope import ScopedWizard, ScopeMixin
 from .area import (
     SubtreeTotals, areas_with_levels, grid_targets_query,
     household_counts_query, percent, resident_counts_query)
@@ -231,7 +231,7 @@ class ExportResult(ModelView):
     filename = fields.Char("File Name", readonly=True)
 
 
-class Export(Wizard):
+class Export(ScopedWizard):
     "Export Area Statistics"
     __name__ = 'civic.area.statistics.export'
     start = StateView(

@@ -1,12 +1,13 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 
-from civic_grid.scope import ScopeMixin
+from civic_grid.scope import CONFIGURATION, ScopeMixin
 
 
 class Configuration(ScopeMixin, ModelSingleton, ModelSQL, ModelView):
     __string__ = "Points Configuration"
     __name__ = 'civic.points.configuration'
+    _scope_area = CONFIGURATION
     expiry_months = fields.Integer(
         "Points Expire After (Months)",
         domain=['OR', ('expiry_months', '=', None),

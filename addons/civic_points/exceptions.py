@@ -31,10 +31,6 @@ class VoucherError(UserError):
     "A voucher that cannot be redeemed"
 
 
-class ForeignVoucherError(AccessError):
-    "A voucher for another merchant's offer"
-
-
 class SettlementError(ValidationError):
     pass
 

@@ -7,6 +7,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from civic_grid.scope import ScopeMixin
+from civic_grid.sensitive import PhoneFieldsMixin
 
 from .exceptions import OfferError
 
@@ -18,9 +19,10 @@ OFFER_KINDS = [
     ]
 
 
-class Merchant(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
+class Merchant(PhoneFieldsMixin, ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Merchant"
     __name__ = 'civic.points.merchant'
+    _phone_fields = ('phone',)
     _scope_area = 'area'
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True)

@@ -230,6 +230,13 @@ class PublicityLine(ScopeMixin, ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.origin_id, Index.Range())))
 
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if external:
+            raise AccessError(gettext('civic_points.msg_lines_computed'))
+
 
 class Ranking(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Points Ranking"
@@ -327,6 +334,13 @@ class RankingLine(ScopeMixin, ModelSQL, ModelView):
         cls.__access__.add('origin_id')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.origin_id, Index.Range())))
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if external:
+            raise AccessError(gettext('civic_points.msg_lines_computed'))
 
     def get_rec_name(self, name):
         return f'{self.rank}. {self.party.rec_name} ({self.points})'

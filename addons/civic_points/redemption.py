@@ -21,7 +21,7 @@ from trytond.wizard import Button, StateTransition, StateView
 from civic_grid.locking import lock, waits_for_locks
 from civic_grid.scope import ScopeMixin, ScopedWizard
 
-from .exceptions import ForeignVoucherError, OfferError, VoucherError
+from .exceptions import OfferError, VoucherError
 from .account import IN_MAX
 from .merchant import OFFER_KINDS
 
@@ -186,6 +186,18 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
                     raise AccessError(gettext(
                             'civic_points.msg_voucher_not_draft',
                             voucher=voucher.rec_name))
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        # A voucher is placed at its holder's grid from its draft on, so
+        # that the officers' rules scope it before it moves any points
+        values = super().preprocess_values(mode, values)
+        if values.get('party') is not None:
+            Party = Pool().get('party.party')
+            party = Party(int(values['party']))
+            values['area'] = Party.get_civic_area(
+                [party], 'civic_area')[party.id]
+        return values
 
     @classmethod
     def copy(cls, vouchers, default=None):
@@ -395,8 +407,8 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
     def redeem_code(cls, code):
         """Redeem the voucher with code for one of the current user's
         merchants; return what the counter shows.  Raise VoucherError for a
-        code that is unknown, used, cancelled or expired and
-        ForeignVoucherError for another merchant's voucher.
+        code that is unknown (or another merchant's), used, cancelled or
+        expired.
 
         This is the merchants' hot path: it reads and writes the voucher's
         row in SQL, under its lock."""
@@ -414,8 +426,10 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
                     'civic_points.msg_voucher_unknown', code=code))
         voucher_id, merchant_id = row
         if merchant_id not in Merchant.of_user():
-            raise ForeignVoucherError(gettext(
-                    'civic_points.msg_voucher_other_merchant', code=code))
+            # in the words of an unknown code: a merchant learns nothing of
+            # the other merchants' vouchers
+            raise VoucherError(gettext(
+                    'civic_points.msg_voucher_unknown', code=code))
         lock(cls, [cls(voucher_id)])
         cursor.execute(*table.select(
                 table.state, table.expiry_date, table.redeemed_at,

@@ -4,7 +4,7 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 from trytond.pyson import Eval
 
-from civic_grid.scope import ScopeMixin
+from civic_grid.scope import CONFIGURATION, ScopeMixin
 
 from .exceptions import AwardError
 
@@ -30,6 +30,7 @@ ACTIONS = [
 class Rule(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Points Rule"
     __name__ = 'civic.points.rule'
+    _scope_area = CONFIGURATION
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char(
         "Code", required=True,

@@ -11,9 +11,9 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import Button, StateTransition, StateView
 
-from civic_grid.scope import ScopeMixin
+from civic_grid.scope import ScopedWizard, ScopeMixin, pointable
 
 from .exceptions import SettlementError
 from .xlsx import XLSXReport, labels, workbook_bytes
@@ -218,7 +218,8 @@ class Settlement(ScopeMixin, Workflow, ModelSQL, ModelView):
                     ('redeemed_at', '>=', start),
                     ('redeemed_at', '<', end),
                     ])
-            merchants = {v.merchant.id for v in vouchers}
+            merchants = pointable(Pool().get('civic.points.merchant'),
+                {v.merchant.id for v in vouchers})
             existing = cls.search([
                     ('month', '=', month),
                     ('merchant', 'in', list(merchants)),
@@ -242,7 +243,7 @@ class PrepareStart(ModelView):
         return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
-class Prepare(Wizard):
+class Prepare(ScopedWizard):
     __string__ = "Prepare Settlements"
     __name__ = 'civic.points.settlement.prepare'
     start = StateView(

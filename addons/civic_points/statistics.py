@@ -8,7 +8,7 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
-from civic_grid.scope import ScopeMixin
+from civic_grid.scope import AGGREGATE, ScopeMixin
 
 from .rule import CATEGORIES
 
@@ -16,6 +16,7 @@ from .rule import CATEGORIES
 class MonthlyPoints(ScopeMixin, ModelSQL, ModelView):
     __string__ = "Points per Month"
     __name__ = 'civic.points.monthly'
+    _scope_area = AGGREGATE
     period = fields.Char("Month")
     year = fields.Integer("Year")
     category = fields.Selection(

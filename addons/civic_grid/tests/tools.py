@@ -62,3 +62,19 @@ def add_household(area, name, members, config=None, start=1):
         resident.save()
         residents.append(resident)
     return household, residents
+
+
+class raises:
+    """Context manager printing the class and the message of the user error
+    raised inside it (the scenarios check messages word for word, which
+    tracebacks under IGNORE_EXCEPTION_DETAIL would not)"""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, type_, exception, traceback):
+        if exception is None:
+            raise AssertionError("no error was raised")
+        message = getattr(exception, 'message', str(exception))
+        print(f'{type_.__name__}: {message}')
+        return True

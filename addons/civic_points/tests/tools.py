@@ -2,6 +2,8 @@
 "Helpers for the points scenarios"
 from proteus import Model
 
+from civic_grid.tests.tools import raises  # noqa: F401
+
 
 def make_rule(code, points, category='resident', action='visit', config=None,
         **values):
@@ -38,19 +40,3 @@ def ledger_sum(party, config=None):
     Line = Model.get('civic.points.line', config=config)
     return sum(l.points for l in Line.find([
                 ('party', '=', party.id), ('state', '=', 'posted')]))
-
-
-class raises:
-    """Context manager printing the class and the message of the user error
-    raised inside it (the scenarios check messages word for word, which
-    tracebacks under IGNORE_EXCEPTION_DETAIL would not)"""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, type_, exception, traceback):
-        if exception is None:
-            raise AssertionError("no error was raised")
-        message = getattr(exception, 'message', str(exception))
-        print(f'{type_.__name__}: {message}')
-        return True

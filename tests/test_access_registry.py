@@ -1,0 +1,66 @@
+# This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+"""The registry-driven access test: every model, relation, wizard, button,
+report and RPC method of every module, called by every scoped role on
+records outside its scope, is refused, and refused in the same words as a
+record that does not exist (tests/access_audit.py does the calling)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AUDIT = os.path.join(ROOT, 'tests', 'access_audit.py')
+
+
+class AccessRegistryTestCase(unittest.TestCase):
+    maxDiff = 2000
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.TemporaryDirectory(
+            dir=os.environ.get('CIVIC_TEST_WORK'))
+        cls.database = f'audit_{os.getpid()}'
+        env = dict(os.environ)
+        for name in ('DB_NAME', 'DB_CACHE', 'TRYTOND_CONFIG'):
+            env.pop(name, None)
+        env.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
+        if env['TRYTOND_DATABASE__URI'].startswith('sqlite'):
+            env['TRYTOND_DATABASE__PATH'] = cls.work.name
+        cls.env = env
+        cls.run_script('scripts/database.py', 'create', cls.database)
+        cls.run_script(AUDIT, '-d', cls.database, '--setup')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.run_script('scripts/database.py', 'drop', cls.database)
+        cls.work.cleanup()
+
+    @classmethod
+    def run_script(cls, script, *args):
+        result = subprocess.run(
+            [sys.executable, os.path.join(ROOT, script), *args],
+            env=cls.env, capture_output=True, text=True)
+        if result.returncode:
+            raise AssertionError(f'{script} failed:\n{result.stderr}')
+        return result.stdout
+
+    def test_every_entry_point_refuses_outside_records(self):
+        "Every role is refused every record outside its scope, everywhere"
+        report = json.loads(self.run_script(AUDIT, '-d', self.database))
+        print(f'\n    {report["total"]} calls checked: '
+            + ', '.join(f'{k} {v}' for k, v in sorted(
+                    report['checked'].items())), flush=True)
+        self.assertEqual(report['uncovered'], [],
+            '\n'.join(report['uncovered']))
+        self.assertEqual(report['failures'], [],
+            '\n'.join(report['failures']))
+        # every kind of entry point was reached
+        for kind in ['read', 'write', 'delete', 'copy', 'button',
+                'reference', 'configuration', 'wizard', 'report', 'rpc']:
+            self.assertGreater(report['checked'].get(kind, 0), 0, kind)
+
+
+if __name__ == '__main__':
+    unittest.main()
