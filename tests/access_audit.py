@@ -18,6 +18,7 @@ JSON-RPC server would make it, in a transaction that is always rolled back.
 
     access_audit.py -d DB --setup    the fixture: tiny district, roles, records
     access_audit.py -d DB            run the audit, print the report as JSON
+    access_audit.py -d DB --fuzz     send wrong values to every public method
 """
 import argparse
 import collections
@@ -39,6 +40,8 @@ ROLES = {
     'station': (['group_civic_station'], []),
     }
 MERCHANT = 'SHOP01'
+# Who fuzzes: passes every access check
+FUZZ_USER = 'civic_admin'
 OUTSIDE = 'D01S02C01'
 # What some models let every user of the staff read, by design
 PUBLIC_READ = {
@@ -95,7 +98,7 @@ class Audit:
         User = pool.get('res.user')
         Merchant = pool.get('civic.points.merchant')
         self.users = {u.login: u.id for u in User.search([
-                    ('login', 'in', list(ROLES))])}
+                    ('login', 'in', list(ROLES) + [FUZZ_USER])])}
         self.subtrees = {}
         self.ancestors = {}
         for login, (_, codes) in ROLES.items():
@@ -718,6 +721,114 @@ def base64_bytes(data):
     return data
 
 
+# --- fuzzing: wrong types everywhere, errors only from trytond or as messages -
+# What a JSON-RPC client can send in place of a value of any field
+JUNK = [None, -999999999, 2 ** 63, 1.5, '', 'abc', '1234abc',
+    '2026-13-45', True, [1, 2], [['add', [-5]]], {'a': 1}, 'x' * 5000]
+
+
+class Fuzz:
+    """Call every create, write, button and RPC method of the Civic Grid
+    models with wrong values as the civic administrator (who passes every
+    access check, so the values reach the deepest code) and a scoped role;
+    an error raised by the project's own code that is not a user error (a
+    clear message) is a defect"""
+
+    def __init__(self, audit):
+        self.audit = audit
+        self.crashes = collections.Counter()
+        self.examples = {}
+        self.calls = 0
+
+    def run(self):
+        from civic_grid.scope import AGGREGATE
+        for name in sorted(self.audit.models):
+            Model = self.audit.models[name]
+            if is_view(Model) or Model._scope_area == AGGREGATE:
+                continue
+            self.fuzz_fields(name, Model)
+            for button in sorted(getattr(Model, '_buttons', {})):
+                for ids in ([0], [-1], [2 ** 63], ['a'], [None]):
+                    self.call(FUZZ_USER, name, button, ids)
+        self.fuzz_rpc()
+        return {
+            'calls': self.calls,
+            'crashes': [f'{key} ({count} times), for example {example}'
+                for key, count in sorted(self.crashes.items())
+                for example in [self.examples[key]]],
+            }
+
+    def fuzz_fields(self, name, Model):
+        inside = self.audit.samples[name]['community'].inside
+        with self.audit.root():
+            record = Model.search([], limit=1, order=[('id', 'ASC')])
+        for field_name, field in sorted(Model._fields.items()):
+            if field_name in {'id', 'create_uid', 'create_date',
+                    'write_uid', 'write_date', 'rec_name'}:
+                continue
+            if hasattr(field, 'getter') and not getattr(
+                    field, 'setter', None):
+                continue
+            for value in JUNK:
+                values = {field_name: value}
+                if 'create' in Model.__rpc__:
+                    self.call(FUZZ_USER, name, 'create', [values])
+                if record and 'write' in Model.__rpc__:
+                    self.call(FUZZ_USER, name, 'write', [record[0].id],
+                        values)
+                if inside and 'write' in Model.__rpc__:
+                    self.call('community', name, 'write', [inside], values)
+
+    def fuzz_rpc(self):
+        line = 'civic.points.line'
+        for args in [('2026-13-45',), ('visit_household', 'abc', 1),
+                ('visit_household', -1, 1), ('visit_household', 2 ** 63, 1),
+                ('visit_household', None, 1), (123, 1, 1),
+                ('visit_household', 1, 'abc'), ('visit_household', 1, 1.5),
+                ('visit_household', 1, 1, 'civic.visit,0'),
+                ('visit_household', 1, 1, 'civic.visit,-1'),
+                ('visit_household', 1, 1, f'civic.visit,{2 ** 63}'),
+                ('visit_household', 1, 1, 'nothing,1'),
+                ('visit_household', 1, 1, None, '2026-13-45'),
+                ('visit_household', 1, 1, None, None, {'a': 1}),
+                ('visit_household', [1], 1, None, None, None)]:
+            self.call(FUZZ_USER, line, 'award', *args)
+        for code in [123, None, [], {}, 'x' * 100000, '\x00', '🙂']:
+            self.call('merchant', 'civic.points.redemption', 'redeem_code',
+                code)
+        for args in [(), ('2026-01-01',), (None,), (1, 2)]:
+            self.call(FUZZ_USER, 'civic.event', 'escalate_overdue', *args)
+
+    def call(self, login, model, method, *args):
+        from trytond.exceptions import UserError, UserWarning
+        from tests.dispatch import dispatch
+        self.calls += 1
+        try:
+            dispatch(self.audit.database, self.audit.users[login], model,
+                method, *args, commit=False)
+        except (UserError, UserWarning):
+            pass
+        except Exception as error:
+            frame = project_frame(error)
+            if frame:
+                key = f'{model}.{method}: {type(error).__name__} at {frame}'
+                self.crashes[key] += 1
+                self.examples.setdefault(key, short(args))
+
+
+def project_frame(error):
+    "'file:line' of the innermost frame, when it is in the project's code"
+    import traceback
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return None
+    last = frames[-1]
+    addons = os.path.join(ROOT, 'addons')
+    if last.filename.startswith(addons):
+        return f'{os.path.relpath(last.filename, ROOT)}:{last.lineno}'
+    return None
+
+
 # --- the fixture -------------------------------------------------------------
 def setup(database):
     """The tiny district with its points and events, one user per scoped
@@ -749,6 +860,11 @@ def make_users(pool):
     Area = pool.get('civic.area')
     ModelData = pool.get('ir.model.data')
     Merchant = pool.get('civic.points.merchant')
+    admin, = User.create([{'login': FUZZ_USER, 'name': FUZZ_USER,
+                'password': PASSWORD, 'groups': [('add', [
+                            ModelData.get_id('civic_grid', 'group_civic_admin'),
+                            ModelData.get_id(
+                                'civic_grid', 'group_civic_sensitive')])]}])
     for login, (groups, codes) in ROLES.items():
         user, = User.create([{
                     'login': login, 'name': login, 'password': PASSWORD,
@@ -824,6 +940,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('-d', '--database', required=True)
     parser.add_argument('--setup', action='store_true')
+    parser.add_argument('--fuzz', action='store_true')
     args = parser.parse_args()
     sys.path.insert(0, ROOT)
     from trytond.pool import Pool
@@ -831,6 +948,8 @@ def main():
     Pool(args.database).init()
     if args.setup:
         setup(args.database)
+    elif args.fuzz:
+        json.dump(Fuzz(Audit(args.database)).run(), sys.stdout)
     else:
         json.dump(Audit(args.database).run(), sys.stdout)
 

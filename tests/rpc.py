@@ -28,24 +28,25 @@ class RPCError(Exception):
 class Session:
     "A logged-in JSON-RPC session"
 
-    def __init__(self, url, database, login, password, language='zh_CN'):
+    def __init__(self, url, database, login, password, language='zh_CN',
+            **parameters):
         self.url = f'{url}/{database}/rpc/'
         self.login = login
         self.auth = None
         self.counter = 0
-        user_id, session, *_ = self.call(
-            'common.db.login', login, {'password': password}, language)
+        user_id, session, *_ = self.call('common.db.login', login,
+            {'password': password, **parameters}, language)
         token = f'{login}:{user_id}:{session}'.encode()
         self.auth = 'Session ' + base64.b64encode(token).decode()
         self.user_id = user_id
 
-    def call(self, method, *params):
+    def call(self, method, *params, headers=None):
         self.counter += 1
         request = urllib.request.Request(self.url,
             data=json.dumps({
                     'id': self.counter, 'method': method,
                     'params': list(params)}).encode(),
-            headers={'Content-Type': 'application/json'})
+            headers={'Content-Type': 'application/json', **(headers or {})})
         if self.auth:
             request.add_header('Authorization', self.auth)
         with urllib.request.urlopen(request, timeout=120) as response:
@@ -62,7 +63,8 @@ class RunningServer:
     """scripts/run on a free port, by default with a database of its own in
     a temporary folder (drop() removes both)"""
 
-    def __init__(self, database=None, data_dir=None):
+    def __init__(self, database=None, data_dir=None, workers=None):
+        self.workers = workers
         self.port = free_port()
         self.database = database or f'civic_srv_{os.getpid()}'
         self.url = f'http://127.0.0.1:{self.port}'
@@ -74,6 +76,9 @@ class RunningServer:
     def environment(self):
         env = dict(os.environ, PORT=str(self.port), DB_NAME=self.database,
             DB_PATH=self.data_dir, LISTEN='127.0.0.1')
+        env.pop('WORKERS', None)
+        if self.workers:
+            env['WORKERS'] = str(self.workers)
         uri = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
         env.pop('TRYTOND_DATABASE__URI', None)
         env.pop('DB_NAME', None)
@@ -131,5 +136,14 @@ class RunningServer:
             env['TRYTOND_DATABASE__PATH'] = self.data_dir
         return env
 
-    def session(self, login, password='civicgrid2026', language='zh_CN'):
-        return Session(self.url, self.database, login, password, language)
+    def session(self, login, password='civicgrid2026', language='zh_CN',
+            **parameters):
+        return Session(self.url, self.database, login, password, language,
+            **parameters)
+
+    def processes(self):
+        "The command lines of the processes scripts/run started"
+        result = subprocess.run(['ps', '-o', 'pid=,args=', '--sid',
+                str(self.process.pid)], capture_output=True, text=True)
+        return [line.split(None, 1)[1] for line in result.stdout.splitlines()
+            if line.strip()]

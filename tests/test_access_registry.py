@@ -2,7 +2,9 @@
 """The registry-driven access test: every model, relation, wizard, button,
 report and RPC method of every module, called by every scoped role on
 records outside its scope, is refused, and refused in the same words as a
-record that does not exist (tests/access_audit.py does the calling)."""
+record that does not exist; and every public method given wrong values
+answers with a message, never with a crash of the project's code
+(tests/access_audit.py does the calling)."""
 import json
 import os
 import subprocess
@@ -60,6 +62,16 @@ class AccessRegistryTestCase(unittest.TestCase):
         for kind in ['read', 'write', 'delete', 'copy', 'button',
                 'reference', 'configuration', 'wizard', 'report', 'rpc']:
             self.assertGreater(report['checked'].get(kind, 0), 0, kind)
+
+    def test_wrong_values_get_messages(self):
+        "Wrong values in every field, button and RPC method: no crash"
+        report = json.loads(self.run_script(
+                AUDIT, '-d', self.database, '--fuzz'))
+        print(f'\n    {report["calls"]} calls with wrong values, '
+            f'{len(report["crashes"])} kinds of crash', flush=True)
+        self.assertGreater(report['calls'], 1000)
+        self.assertEqual(report['crashes'], [],
+            '\n'.join(report['crashes']))
 
 
 if __name__ == '__main__':

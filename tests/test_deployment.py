@@ -14,17 +14,29 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 class DeploymentTestCase(unittest.TestCase):
 
     def test_compose_services(self):
+        "gunicorn workers, trytond-cron and trytond-worker on PostgreSQL"
         with open(os.path.join(ROOT, 'docker-compose.yml')) as compose:
             services = yaml.safe_load(compose)['services']
         self.assertEqual(services['postgres']['image'], 'postgres:15')
-        for name in ('trytond', 'cron'):
-            self.assertEqual(services[name]['image'], 'tryton/tryton:8.0')
-            self.assertIn('/civic-grid', services[name]['command'])
-            self.assertTrue(services[name]['environment'][
+        self.assertIn('fsync=on', services['postgres']['command'])
+        for name, program in [('trytond', 'gunicorn --workers'),
+                ('cron', 'trytond-cron'), ('worker', 'trytond-worker')]:
+            service = services[name]
+            self.assertEqual(service['image'], 'tryton/tryton:8.0')
+            self.assertIn('pip install --no-cache-dir /civic-grid',
+                service['command'])
+            self.assertIn(program, service['command'])
+            environment = service['environment']
+            self.assertTrue(environment[
                     'TRYTOND_DATABASE__URI'].startswith('postgresql://'))
-        self.assertIn('trytond-cron', services['cron']['command'])
+            self.assertEqual(environment['TRYTOND_CONFIG'],
+                '/civic-grid/config/trytond-postgresql.conf')
+            self.assertEqual(environment['TRYTOND_QUEUE__WORKER'], 'True')
+        self.assertIn('trytond.application:app',
+            services['trytond']['command'])
 
     def test_configurations(self):
+        "Production settings in both configurations"
         for name, backend in [('trytond.conf', 'sqlite://'),
                 ('trytond-postgresql.conf', None)]:
             parser = configparser.ConfigParser()
@@ -33,3 +45,8 @@ class DeploymentTestCase(unittest.TestCase):
             self.assertEqual(parser.get('database', 'language'), 'zh_CN')
             self.assertEqual(
                 parser.get('database', 'uri', fallback=None), backend)
+            self.assertFalse(parser.getboolean('database', 'list'))
+            self.assertLessEqual(
+                parser.getint('session', 'login_attempt_window'), 3600)
+            self.assertEqual(parser.get('wsgi middleware', 'http_errors'),
+                'civic_grid.http.HTTPErrors')

@@ -1,17 +1,23 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
-"""README command 1 stays true: start the server as scripts/run does, log in
-over JSON-RPC as the demo users in Chinese, and check over HTTP what each may
-read."""
+"""README command 1 stays true: start the server as scripts/run does (as a
+deployment does: gunicorn workers and trytond-cron), log in over JSON-RPC as
+the demo users in Chinese, and check over HTTP what each may read."""
+import json
+import threading
 import unittest
+import urllib.error
+import urllib.request
 
 from tests.rpc import RPCError, RunningServer
+
+WORKERS = 2
 
 
 class ServerTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = RunningServer()
+        cls.server = RunningServer(workers=WORKERS)
         try:
             cls.server.start()
         except Exception:
@@ -84,13 +90,91 @@ class ServerTestCase(unittest.TestCase):
         with self.assertRaises(RPCError):
             merchant.model('civic.points.line', 'search', [], 0, 1, None)
 
+    def test_deployment_processes(self):
+        "gunicorn serves with its workers, trytond-cron runs beside it"
+        processes = self.server.processes()
+        gunicorn = [p for p in processes if 'gunicorn' in p
+            and 'trytond.application:app' in p]
+        self.assertEqual(len(gunicorn), WORKERS + 1, processes)
+        self.assertTrue([p for p in processes if 'trytond-cron' in p],
+            processes)
+
+    def test_concurrent_clients(self):
+        "Sixteen clients at once are all answered"
+        answers, errors = [], []
+
+        def client():
+            try:
+                session = self.server.session('community')
+                answers.append(session.model('civic.household',
+                        'search_count', []))
+            except Exception as error:
+                errors.append(error)
+        threads = [threading.Thread(target=client) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(len(set(answers)), 1)
+        self.assertGreater(answers[0], 0)
+
+    def post(self, path, payload, headers=None):
+        request = urllib.request.Request(self.server.url + path,
+            data=json.dumps(payload).encode(),
+            headers={'Content-Type': 'application/json', **(headers or {})})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as error:
+            return error.code, None
+
+    def test_foreign_origin_refused(self):
+        "A request from another site's page is refused with 403, not 500"
+        status, _ = self.post(f'/{self.server.database}/rpc/', {
+                'id': 1, 'method': 'common.server.version', 'params': []},
+            headers={'Origin': 'http://evil.example'})
+        self.assertEqual(status, 403)
+        status, answer = self.post(f'/{self.server.database}/rpc/', {
+                'id': 1, 'method': 'common.server.version', 'params': []})
+        self.assertEqual(status, 200)
+        self.assertTrue(answer['result'])
+
+    def test_no_database_list(self):
+        "Nobody lists the databases"
+        status, answer = self.post('/', {
+                'id': 1, 'method': 'common.db.list', 'params': []})
+        self.assertTrue(status != 200 or answer.get('error'), answer)
+
+    def test_password_guessing_stopped(self):
+        """Wrong passwords soon stop further tries, but not the real user
+        on the device they logged in from before"""
+        session = self.server.session('station')
+        cookie = session.model('res.user.device', 'renew', None)
+        for _ in range(6):
+            with self.assertRaises(RPCError):
+                self.server.session('station', password='guess1234')
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            self.server.session('station')
+        self.assertEqual(refused.exception.code, 429)
+        self.server.session('station', device_cookie=cookie)
+
     def test_run_again_keeps_data(self):
-        "Running scripts/run again keeps the database and its data"
+        """Running scripts/run again (as one process this time) keeps the
+        database, its data and the passwords an administrator changed"""
         admin = self.server.session('civic_admin')
         count = admin.model('party.party', 'search_count',
             [('household', '!=', None)])
+        root = self.server.session('admin', password='admin')
+        user, = root.model('res.user', 'search',
+            [('login', '=', 'merchant')], 0, None, None)
+        root.model('res.user', 'write', [user], {'password': 'changed-2026'})
         self.server.stop()
+        self.server.workers = None
         self.server.start()
         admin = self.server.session('civic_admin')
         self.assertEqual(admin.model('party.party', 'search_count',
                 [('household', '!=', None)]), count)
+        self.server.session('merchant', password='changed-2026')
+        with self.assertRaises(RPCError):
+            self.server.session('merchant')

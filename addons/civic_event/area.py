@@ -8,6 +8,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from civic_grid.scope import is_id
+
 # Ids per IN (...) clause
 IN_MAX = 1000
 
@@ -41,7 +43,7 @@ class Area(metaclass=PoolMeta):
         area = cls.__table__()
         level = Level.__table__()
         cursor = Transaction().connection.cursor()
-        area_ids = list(set(area_ids))
+        area_ids = list({a for a in area_ids if is_id(a)})
         paths = {}
         for sub_ids in grouped_slice(area_ids, IN_MAX):
             sub_ids = list(sub_ids)

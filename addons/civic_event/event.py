@@ -20,7 +20,7 @@ from trytond.wizard import Button, StateTransition, StateView
 
 from civic_grid import clock
 from civic_grid.locking import lock, waits_for_locks
-from civic_grid.scope import ScopedWizard, ScopeMixin
+from civic_grid.scope import ScopedWizard, ScopeMixin, is_id
 from civic_grid.sensitive import MASKED_STATES, SensitiveMixin
 
 from .area import IN_MAX
@@ -108,6 +108,11 @@ FUTURE_MARGIN = dt.timedelta(minutes=10)
 
 def _now():
     return clock.now()
+
+
+def is_complaint(source):
+    "Whether reports of source count as complaints by default"
+    return isinstance(source, str) and source in COMPLAINT_SOURCES
 
 
 def _deadline(start, hours):
@@ -429,7 +434,7 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
             values['state'] = 'reported'
             values.setdefault('reported_at', _now())
             if 'complaint' not in values:
-                values['complaint'] = values.get('source') in COMPLAINT_SOURCES
+                values['complaint'] = is_complaint(values.get('source'))
             if values.get('anonymous'):
                 for name in ['reporter', 'reporter_name', 'reporter_phone',
                         'reporter_email']:
@@ -445,6 +450,8 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _area_values(cls, area_id, ancestors):
+        if not is_id(area_id):
+            area_id = None
         found = ancestors.get(area_id, {}) if area_id else {}
         values = {
             'community': found.get('community'),
@@ -496,7 +503,7 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
                 moved.extend(events)
             if 'source' in values and 'complaint' not in values:
                 values = values.copy()
-                values['complaint'] = values['source'] in COMPLAINT_SOURCES
+                values['complaint'] = is_complaint(values['source'])
             args.extend((events, values))
         super().write(*args)
         if moved:

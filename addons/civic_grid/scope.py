@@ -119,9 +119,12 @@ def referenced_ids(Model, values):
 
 
 def _id(value):
+    "The id a relation value gives, None if it cannot give one"
     if isinstance(value, ModelStorage):
         return value.id
-    return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
 
 
 def _reference(value):
@@ -134,12 +137,12 @@ def _reference(value):
         try:
             id_ = int(id_)
         except ValueError:
-            pass
+            id_ = None
     else:
         return None, None
-    if id_ in (None, -1, '') or (isinstance(id_, int) and id_ < 0):
+    if isinstance(id_, int) and id_ < 0:
         return None, None
-    return model, id_
+    return model, _id(id_)
 
 
 def check_references(Model, vlist):

@@ -11,6 +11,7 @@ new record."""
 import re
 
 import phonenumbers
+from phonenumbers.shortnumberinfo import is_valid_short_number_for_region
 from sql import Column
 
 from trytond.i18n import gettext
@@ -31,6 +32,8 @@ MASKED_STATES = {
         Eval('context', {}).get('groups', [])),
     }
 _EMAIL = re.compile(r'[^@\s]+@[^@\s]+\.[^@\s]+')
+_AREA_CODE = re.compile(r'^0[1-9][0-9]{1,2}-')
+_PHONE_CHARACTERS = re.compile(r'[0-9 +()-]+')
 
 
 def mask(value, keep_start, keep_end):
@@ -54,12 +57,18 @@ def sees_sensitive_data():
 
 def phone_problem(value):
     """Return the message id saying what is wrong with a Chinese mobile or
-    landline number (0539-8123456, +86 138 0013 8000), None if it is right"""
+    landline number (0539-8123456, +86 138 0013 8000) or service number
+    (12345, or 0539-12345 as a city writes its hotline), None if right"""
+    if not _PHONE_CHARACTERS.fullmatch(value):
+        return 'civic_grid.msg_phone_invalid'
+    short = _AREA_CODE.sub('', value)
     try:
         number = phonenumbers.parse(value, 'CN')
+        service = phonenumbers.parse(short, 'CN')
     except phonenumbers.NumberParseException:
         return 'civic_grid.msg_phone_invalid'
-    if not phonenumbers.is_valid_number(number):
+    if not (phonenumbers.is_valid_number(number)
+            or is_valid_short_number_for_region(service, 'CN')):
         return 'civic_grid.msg_phone_invalid'
 
 
@@ -110,14 +119,26 @@ class SensitiveMixin:
 
     @classmethod
     def create(cls, vlist):
-        # The full values are stored for the whole batch at once
+        # The full values are stored for the whole batch at once, before the
+        # new records are validated (see _after_create)
         vlist = [v.copy() for v in vlist]
         sensitive = [{n: cls.clean_sensitive(n, values.pop(n))
                 for n in cls._sensitive_masks if n in values}
             for values in vlist]
-        records = super().create(vlist)
-        cls.store_sensitive(list(zip(records, sensitive)))
-        return records
+        with Transaction().set_context(
+                {cls._pending_key(): sensitive}):
+            return super().create(vlist)
+
+    @classmethod
+    def _after_create(cls, ids):
+        sensitive = Transaction().context.get(cls._pending_key())
+        if sensitive is not None and len(sensitive) == len(ids):
+            cls.store_sensitive(list(zip(cls.browse(ids), sensitive)))
+        return super()._after_create(ids)
+
+    @classmethod
+    def _pending_key(cls):
+        return '_civic_sensitive_' + cls.__name__
 
     @classmethod
     def copy(cls, records, default=None):

@@ -378,8 +378,8 @@ class Line(ScopeMixin, ModelSQL, ModelView):
         return deltas
 
     @classmethod
-    def award(cls, rule_code, party, quantity, origin=None, date=None,
-            description=None):
+    def award(cls, rule_code=None, party=None, quantity=None, origin=None,
+            date=None, description=None):
         """Award quantity units of the rule with code rule_code to party,
         for origin (a record or "model,id").  Return the ledger line; it is
         posted, or pending when the rule needs approval.  Raise AwardError

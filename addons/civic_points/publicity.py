@@ -173,7 +173,7 @@ class Publicity(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
-        if values.get('month'):
+        if isinstance(values.get('month'), dt.date):
             values['month'] = values['month'].replace(day=1)
         return values
 

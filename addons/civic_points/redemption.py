@@ -19,7 +19,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView
 
 from civic_grid.locking import lock, waits_for_locks
-from civic_grid.scope import ScopeMixin, ScopedWizard
+from civic_grid.scope import ScopeMixin, ScopedWizard, is_id
 
 from .exceptions import OfferError, VoucherError
 from .account import IN_MAX
@@ -192,9 +192,9 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
         # A voucher is placed at its holder's grid from its draft on, so
         # that the officers' rules scope it before it moves any points
         values = super().preprocess_values(mode, values)
-        if values.get('party') is not None:
+        if is_id(values.get('party')):
             Party = Pool().get('party.party')
-            party = Party(int(values['party']))
+            party = Party(values['party'])
             values['area'] = Party.get_civic_area(
                 [party], 'civic_area')[party.id]
         return values
@@ -415,6 +415,8 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Merchant = pool.get('civic.points.merchant')
         today = pool.get('ir.date').today()
+        if not isinstance(code, str) or len(code) > 64:
+            code = ''
         code = normalise_code(code)
         table = cls.__table__()
         cursor = Transaction().connection.cursor()

@@ -96,7 +96,7 @@ class Settlement(ScopeMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
-        if values.get('month'):
+        if isinstance(values.get('month'), dt.date):
             values['month'] = values['month'].replace(day=1)
         return values
 
