@@ -60,11 +60,19 @@ setup_postgresql_package() {
 }
 
 start_throwaway_postgresql() {
-    # start_throwaway_postgresql DIR: a private cluster on a unix socket in
-    # DIR; sets PG_DIR and prints the URI
+    # start_throwaway_postgresql DIR [durable]: a private cluster on a unix
+    # socket in DIR; sets PG_DIR and prints the URI.  The test suite's
+    # cluster does not wait for the disk (fsync, synchronous_commit and
+    # full_page_writes off); "durable" keeps them on, as on a deployment,
+    # for the benchmarks
     setup_postgresql_package
-    local bin
+    local bin durability
     bin=$(pg_bin)
+    if [ "${2:-}" = durable ]; then
+        durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+    else
+        durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    fi
     PG_DIR=$1
     rm -rf "$PG_DIR"
     mkdir -p "$PG_DIR"
@@ -76,7 +84,7 @@ start_throwaway_postgresql() {
     $owner "$bin/initdb" -D "$PG_DIR/data" -U postgres -A trust \
         --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
     $owner "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-        -o "-k $PG_DIR -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=512MB" \
+        -o "-k $PG_DIR -c listen_addresses='' $durability -c max_connections=200 -c shared_buffers=512MB" \
         start >/dev/null
     PG_OWNER=$owner
     echo "postgresql://postgres@/?host=$PG_DIR"

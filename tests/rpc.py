@@ -143,7 +143,7 @@ class RunningServer:
 
     def processes(self):
         "The command lines of the processes scripts/run started"
-        result = subprocess.run(['ps', '-o', 'pid=,args=', '--sid',
+        result = subprocess.run(['ps', '-ww', '-o', 'pid=,args=', '--sid',
                 str(self.process.pid)], capture_output=True, text=True)
         return [line.split(None, 1)[1] for line in result.stdout.splitlines()
             if line.strip()]

@@ -131,12 +131,14 @@ class ServerTestCase(unittest.TestCase):
 
     def test_foreign_origin_refused(self):
         "A request from another site's page is refused with 403, not 500"
-        status, _ = self.post(f'/{self.server.database}/rpc/', {
-                'id': 1, 'method': 'common.server.version', 'params': []},
+        path = f'/{self.server.database}/rpc/'
+        login = {'id': 1, 'method': 'common.db.login',
+            'params': ['merchant', {'password': 'civicgrid2026'}, 'zh_CN']}
+        status, _ = self.post(path, login,
             headers={'Origin': 'http://evil.example'})
         self.assertEqual(status, 403)
-        status, answer = self.post(f'/{self.server.database}/rpc/', {
-                'id': 1, 'method': 'common.server.version', 'params': []})
+        status, answer = self.post(path, login,
+            headers={'Origin': self.server.url})
         self.assertEqual(status, 200)
         self.assertTrue(answer['result'])
 
@@ -152,12 +154,32 @@ class ServerTestCase(unittest.TestCase):
         session = self.server.session('station')
         cookie = session.model('res.user.device', 'renew', None)
         for _ in range(6):
-            with self.assertRaises(RPCError):
+            with self.assertRaises(urllib.error.HTTPError) as wrong:
                 self.server.session('station', password='guess1234')
+            self.assertEqual(wrong.exception.code, 401)
         with self.assertRaises(urllib.error.HTTPError) as refused:
             self.server.session('station')
         self.assertEqual(refused.exception.code, 429)
         self.server.session('station', device_cookie=cookie)
+
+    def test_reversal_over_rpc(self):
+        "A reversal over JSON-RPC answers, and reverses once"
+        admin = self.server.session('civic_admin')
+        lines = admin.model('civic.points.line', 'search_read', [
+                ('kind', '=', 'award'), ('state', '=', 'posted')],
+            0, 50, None, ['points', 'account', 'reversed'])
+        for line in (l for l in lines if not l['reversed']):
+            balance, = admin.model('civic.points.account', 'read',
+                [line['account']], ['balance'])
+            if balance['balance'] >= line['points']:
+                break
+        self.assertIsNone(admin.model(
+                'civic.points.line', 'reverse', [line['id']]))
+        reversal, = admin.model('civic.points.line', 'search_read',
+            [('reversal_of', '=', line['id'])], 0, None, None, ['points'])
+        self.assertEqual(reversal['points'], -line['points'])
+        with self.assertRaises(RPCError):
+            admin.model('civic.points.line', 'reverse', [line['id']])
 
     def test_run_again_keeps_data(self):
         """Running scripts/run again (as one process this time) keeps the
@@ -176,5 +198,6 @@ class ServerTestCase(unittest.TestCase):
         self.assertEqual(admin.model('party.party', 'search_count',
                 [('household', '!=', None)]), count)
         self.server.session('merchant', password='changed-2026')
-        with self.assertRaises(RPCError):
+        with self.assertRaises(urllib.error.HTTPError) as old:
             self.server.session('merchant')
+        self.assertEqual(old.exception.code, 401)

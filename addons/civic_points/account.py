@@ -212,6 +212,10 @@ class Line(ScopeMixin, ModelSQL, ModelView):
     __string__ = "Points Ledger Line"
     __name__ = 'civic.points.line'
     _scope_area = 'area'
+    # Nobody writes a ledger line: the buttons post new lines for the
+    # lines the user may read
+    _scope_button_modes = {
+        'approve': 'read', 'refuse': 'read', 'reverse': 'read'}
     account = fields.Many2One(
         'civic.points.account', "Account", required=True, readonly=True,
         ondelete='RESTRICT')
