@@ -11,12 +11,14 @@ with a serialization error, and every waiter fails each time a holder
 commits.  So the entry points that lock (buttons, wizards and RPC methods
 declared with `waits_for_locks`) start their transaction at READ COMMITTED:
 `lock` then waits for the rows (at most LOCK_TIMEOUT) and every statement
-after it reads their latest committed version.  Callers that are not such
-an entry point (the scheduled tasks, scripts) get trytond's own lock, which
-restarts their transaction with the rows locked first.
+after it reads their latest committed version.  Elsewhere (the scheduled
+tasks, scripts) the same lock waits too; if the holder changed a row the
+transaction has already seen, PostgreSQL refuses with a serialization error,
+which the caller retries as trytond's cron does: what it read stays true.
 
 SQLite has no row locks and one writer at a time: a no-op write takes the
-database's write lock."""
+database's write lock.
+"""
 from functools import wraps
 
 from sql import For
@@ -56,12 +58,6 @@ def waits_for_locks(rpc=None, **attributes):
     return rpc
 
 
-def _read_committed():
-    from psycopg import IsolationLevel
-    connection = Transaction().connection
-    return connection.isolation_level == IsolationLevel.READ_COMMITTED
-
-
 def lock(Model, records):
     """Lock the rows of records until the end of the transaction, in id
     order, and return the records read again from the database"""
@@ -74,14 +70,11 @@ def lock(Model, records):
     if backend.name == 'sqlite':
         cursor.execute(*table.update(
                 [table.id], [table.id], where=table.id.in_(ids)))
-    elif _read_committed():
+    else:
         cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
         cursor.execute(*table.select(table.id,
                 where=table.id.in_(ids), order_by=[table.id],
                 for_=For('UPDATE')))
-    else:
-        Model.lock(Model.browse(ids))
-        return Model.browse(ids)
     forget_cached_records()
     return Model.browse(ids)
 

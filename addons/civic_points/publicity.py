@@ -19,6 +19,7 @@ from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
+from civic_grid.locking import waits_for_locks
 from civic_grid.scope import ScopeMixin
 
 from .rule import CATEGORIES
@@ -396,6 +397,8 @@ class Honour(ScopeMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+        # approving may award points
+        cls.__rpc__['approve'] = waits_for_locks(instantiate=0)
 
     @classmethod
     def default_state(cls):

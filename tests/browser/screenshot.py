@@ -59,7 +59,8 @@ MENU_EVENTS_PER_LEVEL = '网格事件分级统计'
 
 SCREENS = [
     'area_tree', 'resident_form', 'area_statistics', 'area_statistics_graph',
-    'gridworker_residents', 'voucher_form', 'points_monthly_graph',
+    'gridworker_residents', 'gridworker_resident_form', 'voucher_form',
+    'points_monthly_graph',
     'merchant_redeem', 'merchant_redeemed', 'merchant_redemptions',
     'event_list', 'event_form', 'event_statistics_graph',
     'event_level_graph']
@@ -267,7 +268,7 @@ def area_tree(client):
     return path
 
 
-def resident_form(client):
+def resident_form(client, name='resident_form'):
     client.open_menu(MENU_ROOT, MENU_RESIDENTS)
     rows = client.wait_rows()
     # prefer a resident in a key group (a fuller form), else the first row
@@ -297,7 +298,12 @@ def resident_form(client):
     client.wait(lambda: client.visible('.form input, .form .form-char'),
         'the form fields')
     client.idle()
-    return client.shot('resident_form')
+    return client.shot(name)
+
+
+def gridworker_resident_form(client):
+    "The ID and phone numbers masked and read-only for the grid worker"
+    return resident_form(client, 'gridworker_resident_form')
 
 
 def area_statistics(client):
@@ -508,6 +514,8 @@ SESSIONS = [
     ('gridworker', [
             ('gridworker_residents', gridworker_residents,
                 ['gridworker_residents']),
+            ('gridworker_resident_form', gridworker_resident_form,
+                ['gridworker_resident_form']),
             ]),
     ]
 
