@@ -1006,11 +1006,8 @@ class EventsDemo:
     @staticmethod
     def forget():
         "Drop the cached records after changes in SQL"
-        from trytond.transaction import Transaction
-        transaction = Transaction()
-        transaction.counter += 1
-        for cache in transaction.cache.values():
-            cache.clear()
+        from civic_grid.locking import forget_cached_records
+        forget_cached_records()
 
     def count_states(self):
         from trytond.pool import Pool

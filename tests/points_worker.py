@@ -38,6 +38,11 @@ def transact(database, user, model, method, *args):
     except UserError as error:
         return 'refused', type(error).__name__
     except backend.DatabaseOperationalError as error:
+        import traceback
+        print(f'{model}.{method} gave up: {type(error).__name__}: '
+            f'{str(error).splitlines()[0]}', file=sys.stderr, flush=True)
+        if os.environ.get('CIVIC_TRACE_GAVE_UP'):
+            traceback.print_exc()
         return 'gave_up', str(error).splitlines()[0]
 
 

@@ -7,46 +7,21 @@ answers with a message, never with a crash of the project's code
 (tests/access_audit.py does the calling)."""
 import json
 import os
-import subprocess
-import sys
-import tempfile
 import unittest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.scratch import ROOT, ScratchDatabaseTestCase
+
 AUDIT = os.path.join(ROOT, 'tests', 'access_audit.py')
 
 
-class AccessRegistryTestCase(unittest.TestCase):
+class AccessRegistryTestCase(ScratchDatabaseTestCase):
+    prefix = 'audit'
     maxDiff = 2000
 
     @classmethod
     def setUpClass(cls):
-        cls.work = tempfile.TemporaryDirectory(
-            dir=os.environ.get('CIVIC_TEST_WORK'))
-        cls.database = f'audit_{os.getpid()}'
-        env = dict(os.environ)
-        for name in ('DB_NAME', 'DB_CACHE', 'TRYTOND_CONFIG'):
-            env.pop(name, None)
-        env.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
-        if env['TRYTOND_DATABASE__URI'].startswith('sqlite'):
-            env['TRYTOND_DATABASE__PATH'] = cls.work.name
-        cls.env = env
-        cls.run_script('scripts/database.py', 'create', cls.database)
+        super().setUpClass()
         cls.run_script(AUDIT, '-d', cls.database, '--setup')
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.run_script('scripts/database.py', 'drop', cls.database)
-        cls.work.cleanup()
-
-    @classmethod
-    def run_script(cls, script, *args):
-        result = subprocess.run(
-            [sys.executable, os.path.join(ROOT, script), *args],
-            env=cls.env, capture_output=True, text=True)
-        if result.returncode:
-            raise AssertionError(f'{script} failed:\n{result.stderr}')
-        return result.stdout
 
     def test_every_entry_point_refuses_outside_records(self):
         "Every role is refused every record outside its scope, everywhere"

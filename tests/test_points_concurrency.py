@@ -10,45 +10,22 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.scratch import ROOT, ScratchDatabaseTestCase
+
 WORKER = os.path.join(ROOT, 'tests', 'points_worker.py')
 WORKERS = 8
 
 
-class PointsConcurrencyTestCase(unittest.TestCase):
+class PointsConcurrencyTestCase(ScratchDatabaseTestCase):
+    prefix = 'conc'
 
     @classmethod
     def setUpClass(cls):
-        cls.work = tempfile.TemporaryDirectory(
-            dir=os.environ.get('CIVIC_TEST_WORK'))
-        cls.database = f'conc_{os.getpid()}'
-        env = dict(os.environ)
-        for name in ('DB_NAME', 'DB_CACHE', 'TRYTOND_CONFIG'):
-            env.pop(name, None)
-        env.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
-        if env['TRYTOND_DATABASE__URI'].startswith('sqlite'):
-            env['TRYTOND_DATABASE__PATH'] = cls.work.name
-        cls.env = env
-        cls.run_script('scripts/database.py', 'create', cls.database)
+        super().setUpClass()
         cls.run_script(WORKER, '-d', cls.database, '--setup')
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.run_script('scripts/database.py', 'drop', cls.database)
-        cls.work.cleanup()
-
-    @classmethod
-    def run_script(cls, script, *args):
-        result = subprocess.run(
-            [sys.executable, os.path.join(ROOT, script), *args],
-            env=cls.env, capture_output=True, text=True)
-        if result.returncode:
-            raise AssertionError(f'{script} failed:\n{result.stderr}')
-        return result.stdout
 
     def start_workers(self, name, seconds):
         journals, processes = [], []

@@ -291,15 +291,14 @@ def scope_checked(decorator, Model, mode):
     """An RPC decorator for a button: the user must pass the record rules of
     mode on the records (trytond's button checks only that they are read)"""
     def decorate(func):
-        inner = decorator(func) if decorator else func
-
         @wraps(func)
-        def wrapper(records, *args, **kwargs):
+        def checked(records, *args, **kwargs):
             if checks_references():
                 check_scope(Model, [r.id for r in records
                         if r.id is not None and r.id >= 0], mode=mode)
-            return inner(records, *args, **kwargs)
-        return wrapper
+            return func(records, *args, **kwargs)
+        # the other decorators (READ COMMITTED) come first: before any query
+        return decorator(checked) if decorator else checked
     decorate.checks_scope = True
     return decorate
 

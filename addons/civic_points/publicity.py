@@ -210,7 +210,19 @@ class Publicity(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
                 ['party', 'category', 'points', 'lines'])
 
 
-class PublicityLine(ScopeMixin, ModelSQL, ModelView):
+class ComputedLinesMixin:
+    "The lines of a publicity or a ranking: computed, never changed by hand"
+    __slots__ = ()
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if external:
+            raise AccessError(gettext('civic_points.msg_lines_computed'))
+
+
+class PublicityLine(ComputedLinesMixin, ScopeMixin, ModelSQL, ModelView):
     __string__ = "Monthly Points Publicity Line"
     __name__ = 'civic.points.publicity.line'
     _scope_area = 'origin_id.area'
@@ -230,13 +242,6 @@ class PublicityLine(ScopeMixin, ModelSQL, ModelView):
         cls.__access__.add('origin_id')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.origin_id, Index.Range())))
-
-    @classmethod
-    def check_modification(cls, mode, lines, values=None, external=False):
-        super().check_modification(
-            mode, lines, values=values, external=external)
-        if external:
-            raise AccessError(gettext('civic_points.msg_lines_computed'))
 
 
 class Ranking(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
@@ -315,7 +320,7 @@ class Ranking(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
                 ['category', 'rank', 'party', 'points'])
 
 
-class RankingLine(ScopeMixin, ModelSQL, ModelView):
+class RankingLine(ComputedLinesMixin, ScopeMixin, ModelSQL, ModelView):
     __string__ = "Points Ranking Line"
     __name__ = 'civic.points.ranking.line'
     _scope_area = 'origin_id.area'
@@ -335,13 +340,6 @@ class RankingLine(ScopeMixin, ModelSQL, ModelView):
         cls.__access__.add('origin_id')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.origin_id, Index.Range())))
-
-    @classmethod
-    def check_modification(cls, mode, lines, values=None, external=False):
-        super().check_modification(
-            mode, lines, values=values, external=external)
-        if external:
-            raise AccessError(gettext('civic_points.msg_lines_computed'))
 
     def get_rec_name(self, name):
         return f'{self.rank}. {self.party.rec_name} ({self.points})'
