@@ -58,7 +58,8 @@ MENU_EVENTS_PER_MONTH = '网格事件月度统计'
 MENU_EVENTS_PER_LEVEL = '网格事件分级统计'
 
 SCREENS = [
-    'area_tree', 'resident_form', 'area_statistics', 'area_statistics_graph',
+    'login', 'area_tree', 'resident_form', 'area_statistics',
+    'area_statistics_graph',
     'gridworker_residents', 'gridworker_resident_form', 'voucher_form',
     'points_monthly_graph',
     'merchant_redeem', 'merchant_redeemed', 'merchant_redemptions',
@@ -91,6 +92,7 @@ class Client:
         self.url = url
         self.database = database
         self.out_dir = out_dir
+        self.wanted = set()
         self.profile = tempfile.TemporaryDirectory(
             prefix='civic-screenshot-chromium-')
         options = webdriver.ChromeOptions()
@@ -166,14 +168,20 @@ class Client:
         entry, = self.wait(
             lambda: self.visible('.login-dialog input#login'),
             'the login dialog')
-        self.wait(lambda: [e for e in self.visible('.login-dialog #database')
-                if e.get_attribute('value')],
-            'the database list')
-        database, = self.visible('.login-dialog #database')
+        database, = self.wait(
+            lambda: self.visible('.login-dialog #database'),
+            'the database field')
         if database.tag_name == 'select':
             from selenium.webdriver.support.ui import Select
+            self.wait(lambda: database.get_attribute('value'),
+                'the database list')
             Select(database).select_by_value(self.database)
+        elif database.get_attribute('value') != self.database:
+            # the server lists no database: the user names it
+            database.clear()
+            database.send_keys(self.database)
         entry.send_keys(login)
+        shots = [self.shot('login')] if 'login' in self.wanted else []
         self.visible('.login-dialog button[type=submit]')[0].click()
         password_entry, = self.wait(
             lambda: self.visible('.ask-dialog input[type=password]'),
@@ -183,6 +191,7 @@ class Client:
         self.wait(lambda: self.visible('#menu .treeview tbody tr'),
             'the menu')
         self.idle()
+        return shots
 
     def menu_cell(self, name):
         from selenium.webdriver.common.by import By
@@ -303,6 +312,7 @@ def resident_form(client, name='resident_form'):
 
 def gridworker_resident_form(client):
     "The ID and phone numbers masked and read-only for the grid worker"
+    client.show_menu(True)
     return resident_form(client, 'gridworker_resident_form')
 
 
@@ -512,6 +522,7 @@ SESSIONS = [
                 ['merchant_redemptions']),
             ]),
     ('gridworker', [
+            ('login', None, ['login']),  # taken while logging in
             ('gridworker_residents', gridworker_residents,
                 ['gridworker_residents']),
             ('gridworker_resident_form', gridworker_resident_form,
@@ -573,10 +584,13 @@ def main():
             if not screens:
                 continue
             client = Client(url, args.database, args.output)
+            client.wanted = {name for name, function, _ in screens
+                if function is None}
             try:
-                client.login(login)
+                paths.extend(client.login(login) or [])
                 for name, function, _ in screens:
-                    run(client, name, function)
+                    if function:
+                        run(client, name, function)
             finally:
                 client.quit()
     finally:
