@@ -798,14 +798,21 @@ class Fuzz:
                 code)
         for args in [(), ('2026-01-01',), (None,), (1, 2)]:
             self.call(FUZZ_USER, 'civic.event', 'escalate_overdue', *args)
+        for name in sorted(n for n, _ in self.audit.pool.iterobject('report')
+                if n.startswith('civic.')):
+            for data in [{'area': 'abc'}, {'area': [1]}, {'area': -1},
+                    {'from_date': '2026-13-45'}, {'to_date': 5},
+                    {'model': 'nothing'}, None]:
+                self.call(FUZZ_USER, name, 'execute', [1], data,
+                    kind='report')
 
-    def call(self, login, model, method, *args):
+    def call(self, login, model, method, *args, kind='model'):
         from trytond.exceptions import UserError, UserWarning
         from tests.dispatch import dispatch
         self.calls += 1
         try:
             dispatch(self.audit.database, self.audit.users[login], model,
-                method, *args, commit=False)
+                method, *args, commit=False, kind=kind)
         except (UserError, UserWarning):
             pass
         except Exception as error:

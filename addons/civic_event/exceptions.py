@@ -12,3 +12,7 @@ class HandlerError(AccessError):
 
 class WorkflowError(ValidationError):
     "A step the event's state does not allow"
+
+
+class StatisticsError(ValidationError):
+    "A statistics period that is not one"

@@ -11,14 +11,16 @@ from sql.functions import DateTrunc, Extract, Function, ToChar
 
 from civic_points.xlsx import XLSXReport, labels, workbook_bytes
 from trytond import backend
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
-from civic_grid.scope import AGGREGATE, ScopeMixin
+from civic_grid.scope import AGGREGATE, ScopeMixin, is_id
 
 from .category import LEVEL_ORDER, LEVELS
+from .exceptions import StatisticsError
 from .event import SOURCES
 
 RESOLVED_STATES = ('resolved', 'feedback', 'closed')
@@ -63,6 +65,11 @@ def period():
         to_date = context['to_date']
     else:
         to_date = Context.default_to_date()
+    for date in (from_date, to_date):
+        if date is not None and (not isinstance(date, dt.date)
+                or isinstance(date, dt.datetime)):
+            raise StatisticsError(gettext(
+                    'civic_event.msg_statistics_date', date=str(date)[:50]))
     return from_date, to_date
 
 
@@ -94,7 +101,8 @@ def area_condition(event):
             roots.append(list(User.get_civic_areas()))
     area = transaction.context.get('area')
     if area is not None:
-        roots.append([int(area)])
+        # the area of a statistics window or of a report's data
+        roots.append([area] if is_id(area) else [])
     for ids in roots:
         if not ids:
             return Literal(False)
