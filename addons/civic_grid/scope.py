@@ -2,24 +2,31 @@
 """The one scope mechanism of every Civic Grid module.
 
 Who sees what is said once, by the record rules (ir.rule, with the user's
-areas as "civic_areas").  trytond applies them to reads, searches and to the
-records a button acts on, but not to what a user points at: a Many2One, a
-Many2Many or a Reference written by create or write, the values a wizard is
-sent, the arguments of an RPC method.  Everything here checks those against
+areas as "civic_areas").  trytond applies them to reads and searches, and
+checks that a button's records may be read; it does not check what a user
+points at (a Many2One, a Many2Many or a Reference written by create or
+write, the values a wizard is sent, the arguments of an RPC method), nor
+that the user may change a button's records.  Everything here does, with
 the same rules:
 
-- `check_scope(Model, ids)` refuses ids the user may not read (or write…),
-  with one message whether a record is outside the user's areas or does not
-  exist at all, so that no error tells which records exist elsewhere;
-- `ScopeMixin` checks every relation written by create and write;
+- `check_scope(Model, ids, mode)` refuses ids the user may not read (or
+  write, …), in one message whether a record is outside the user's areas or
+  does not exist at all, so that no error tells which records exist
+  elsewhere;
+- `check_pointable` refuses, besides, records placed in the area tree
+  outside the user's areas and the areas above them (the areas themselves,
+  appointments and merchants are read by everyone);
+- `ScopeMixin` checks every relation written by create and write, the
+  records of every button (by its RPC, `_scope_button_modes`), copies, and
+  turns trytond's refusals of records into ScopeError;
 - `ScopedWizard` checks every relation a wizard is sent and runs the wizard
   with the access rights and rules of its user, like any other call.
 
 Models say where they sit in the area tree with `_scope_area`, the path of
 Many2One fields to their civic.area ('area', 'household.area'), or
-CONFIGURATION, or AGGREGATE; the registry-driven access
-test (tests/test_access_registry.py) uses it to find, for every role, the
-records outside its areas and expects every entry point to refuse them."""
+CONFIGURATION, or AGGREGATE; the registry-driven access test
+(tests/access_audit.py) reads it to find, for every role, the records
+outside its areas and expects every entry point to refuse them."""
 from collections import defaultdict
 from contextlib import contextmanager
 from functools import wraps
@@ -101,11 +108,16 @@ def referenced_ids(Model, values):
         for item in value:
             if isinstance(item, (list, tuple)) and item:
                 action, *args = item
+                given = args[0] if args else []
+                if not isinstance(given, (list, tuple)):
+                    given = [None]  # not a list of ids nor of values
                 if action in {'add', 'set'}:
-                    refs[target.__name__].update(
-                        _id(i) for i in (args[0] if args else []))
+                    refs[target.__name__].update(_id(i) for i in given)
                 elif action == 'create':
-                    for sub_values in (args[0] if args else []):
+                    for sub_values in given:
+                        if not isinstance(sub_values, dict):
+                            refs[target.__name__].add(None)
+                            continue
                         for model, ids in referenced_ids(
                                 target, sub_values).items():
                             refs[model].update(ids)
