@@ -21,7 +21,7 @@ database's write lock.
 """
 from functools import wraps
 
-from sql import For
+from sql import AliasManager, For, Table
 
 from trytond import backend
 from trytond.rpc import RPC
@@ -77,6 +77,27 @@ def lock(Model, records):
                 for_=For('UPDATE')))
     forget_cached_records()
     return Model.browse(ids)
+
+
+def select_locked(table, *columns, where, join=None):
+    """Return the rows of table (or of the join from it) matching where,
+    with the rows of table locked as lock() does and read as they are now:
+    the hot paths that read and write in SQL"""
+    cursor = Transaction().connection.cursor()
+    source = join if join is not None else table
+    if backend.name == 'sqlite':
+        cursor.execute(*table.update(
+                [table.id], [table.id], where=table.id.in_(
+                    source.select(table.id, where=where))))
+        cursor.execute(*source.select(*columns, where=where))
+    else:
+        cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+        # FOR UPDATE OF names the table by its alias in the join; locking
+        # the joined rows too would queue every redemption of an offer
+        with AliasManager():
+            cursor.execute(*source.select(*columns, where=where,
+                    for_=For('UPDATE', Table(table.alias))))
+    return cursor.fetchall()
 
 
 def forget_cached_records():

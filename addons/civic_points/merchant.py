@@ -1,4 +1,5 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
@@ -38,6 +39,7 @@ class Merchant(PhoneFieldsMixin, ScopeMixin, DeactivableMixin, ModelSQL, ModelVi
         'civic.points.merchant-res.user', 'merchant', 'user', "Users",
         help="The users who redeem vouchers for this merchant.")
     offers = fields.One2Many('civic.points.offer', 'merchant', "Offers")
+    _of_user_cache = Cache('civic.points.merchant.of_user', context=False)
 
     @classmethod
     def __setup__(cls):
@@ -65,11 +67,16 @@ class Merchant(PhoneFieldsMixin, ScopeMixin, DeactivableMixin, ModelSQL, ModelVi
     def of_user(cls, user_id=None):
         "Return the ids of the merchants the user redeems for"
         MerchantUser = Pool().get('civic.points.merchant-res.user')
-        table = MerchantUser.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.merchant,
-                where=table.user == (user_id or Transaction().user)))
-        return {m for m, in cursor}
+        user_id = user_id or Transaction().user
+        merchants = cls._of_user_cache.get(user_id)
+        if merchants is None:
+            table = MerchantUser.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.select(table.merchant,
+                    where=table.user == user_id))
+            merchants = frozenset(m for m, in cursor)
+            cls._of_user_cache.set(user_id, merchants)
+        return merchants
 
 
 class MerchantUser(ScopeMixin, ModelSQL):
@@ -81,6 +88,11 @@ class MerchantUser(ScopeMixin, ModelSQL):
         ondelete='CASCADE')
     user = fields.Many2One(
         'res.user', "User", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        Pool().get('civic.points.merchant')._of_user_cache.clear()
 
 
 class Offer(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):

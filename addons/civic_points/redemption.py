@@ -18,7 +18,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView
 
-from civic_grid.locking import lock, waits_for_locks
+from civic_grid.locking import lock, select_locked, waits_for_locks
 from civic_grid.scope import ScopeMixin, ScopedWizard, is_id
 
 from .exceptions import OfferError, VoucherError
@@ -414,39 +414,54 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
         row in SQL, under its lock."""
         pool = Pool()
         Merchant = pool.get('civic.points.merchant')
+        Offer = pool.get('civic.points.offer')
+        Party = pool.get('party.party')
         today = pool.get('ir.date').today()
         if not isinstance(code, str) or len(code) > 64:
             code = ''
         code = normalise_code(code)
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.id, table.merchant,
-                where=table.code == code, limit=1))
-        row = cursor.fetchone()
-        if not row:
+        merchants = Merchant.of_user()
+        voucher = cls.__table__()
+        offer = Offer.__table__()
+        merchant = Merchant.__table__()
+        party = Party.__table__()
+        # One statement finds the voucher among the user's merchants', waits
+        # for its row and reads it with what the counter shows
+        rows = select_locked(voucher,
+            voucher.id, voucher.state, voucher.expiry_date,
+            voucher.redeemed_at, voucher.code, offer.name, merchant.name,
+            party.name, voucher.points, voucher.value,
+            join=voucher.join(offer, condition=voucher.offer == offer.id
+                ).join(merchant, condition=voucher.merchant == merchant.id
+                ).join(party, condition=voucher.party == party.id),
+            where=(voucher.code == code)
+            & voucher.merchant.in_(sorted(merchants) or [None]))
+        if not rows:
+            # a code of another merchant's voucher is said unknown too: a
+            # merchant learns nothing of the other merchants' vouchers
             raise VoucherError(gettext(
                     'civic_points.msg_voucher_unknown', code=code))
-        voucher_id, merchant_id = row
-        if merchant_id not in Merchant.of_user():
-            # in the words of an unknown code: a merchant learns nothing of
-            # the other merchants' vouchers
-            raise VoucherError(gettext(
-                    'civic_points.msg_voucher_unknown', code=code))
-        lock(cls, [cls(voucher_id)])
-        cursor.execute(*table.select(
-                table.state, table.expiry_date, table.redeemed_at,
-                where=table.id == voucher_id))
-        state, expiry_date, redeemed_at = cursor.fetchone()
+        (voucher_id, state, expiry_date, redeemed_at, code, offer_name,
+            merchant_name, holder, points, value), = rows
         cls._check_redeemable(code, state, as_date(expiry_date),
             redeemed_at, today)
         now = dt.datetime.now()
         user = Transaction().user
-        cursor.execute(*table.update(
-                [table.state, table.redeemed_at, table.redeemed_by,
-                    table.write_date, table.write_uid],
+        Transaction().connection.cursor().execute(*voucher.update(
+                [voucher.state, voucher.redeemed_at, voucher.redeemed_by,
+                    voucher.write_date, voucher.write_uid],
                 ['redeemed', now, user, now, user],
-                where=table.id == voucher_id))
-        return cls.counter_summary(voucher_id)
+                where=voucher.id == voucher_id))
+        return {
+            'id': voucher_id,
+            'code': code,
+            'offer': offer_name,
+            'merchant': merchant_name,
+            'holder': mask_name(holder),
+            'points': points,
+            'value': Decimal(str(value)) if value is not None else None,
+            'redeemed_at': now,
+            }
 
     @classmethod
     def _check_redeemable(cls, code, state, expiry_date, redeemed_at, today):
@@ -472,40 +487,6 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
                 'redeemed_at': dt.datetime.now(),
                 'redeemed_by': Transaction().user,
                 })
-
-    @classmethod
-    def counter_summary(cls, voucher_id):
-        "What the counter shows of a voucher, in one query"
-        pool = Pool()
-        Offer = pool.get('civic.points.offer')
-        Merchant = pool.get('civic.points.merchant')
-        Party = pool.get('party.party')
-        voucher = cls.__table__()
-        offer = Offer.__table__()
-        merchant = Merchant.__table__()
-        party = Party.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*voucher
-            .join(offer, condition=voucher.offer == offer.id)
-            .join(merchant, condition=voucher.merchant == merchant.id)
-            .join(party, condition=voucher.party == party.id)
-            .select(voucher.code, offer.name, merchant.name, party.name,
-                voucher.points, voucher.value, voucher.redeemed_at,
-                where=voucher.id == voucher_id))
-        code, offer_name, merchant_name, holder, points, value, at = (
-            cursor.fetchone())
-        if isinstance(at, str):
-            at = dt.datetime.fromisoformat(at)
-        return {
-            'id': voucher_id,
-            'code': code,
-            'offer': offer_name,
-            'merchant': merchant_name,
-            'holder': mask_name(holder),
-            'points': points,
-            'value': Decimal(str(value)) if value is not None else None,
-            'redeemed_at': at,
-            }
 
 
 class RedeemStart(ModelView):
