@@ -10,8 +10,6 @@ from trytond.transaction import Transaction
 
 from civic_grid.scope import is_id
 
-# Ids per IN (...) clause
-IN_MAX = 1000
 
 # The area level codes of the loops above the grid
 ANCESTOR_LEVELS = {
@@ -45,7 +43,7 @@ class Area(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         area_ids = list({a for a in area_ids if is_id(a)})
         paths = {}
-        for sub_ids in grouped_slice(area_ids, IN_MAX):
+        for sub_ids in grouped_slice(area_ids):
             sub_ids = list(sub_ids)
             cursor.execute(*area.select(area.id, area.path,
                     where=area.id.in_(sub_ids)))
@@ -54,7 +52,7 @@ class Area(metaclass=PoolMeta):
             for a in p.split('/') if a}
         wanted.update(area_ids)
         level_of = {}
-        for sub_ids in grouped_slice(list(wanted), IN_MAX):
+        for sub_ids in grouped_slice(list(wanted)):
             sub_ids = list(sub_ids)
             cursor.execute(*area.join(level,
                     condition=area.level == level.id).select(

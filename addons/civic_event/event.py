@@ -23,7 +23,6 @@ from civic_grid.locking import lock, waits_for_locks
 from civic_grid.scope import ScopedWizard, ScopeMixin, is_id
 from civic_grid.sensitive import MASKED_STATES, SensitiveMixin
 
-from .area import IN_MAX
 from .category import LEVELS, next_level
 from .exceptions import EventError, HandlerError, WorkflowError
 
@@ -973,7 +972,7 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
             if automatic:
                 columns.append(table.timed_out)
                 values.append(True)
-            for sub_events in grouped_slice(group, IN_MAX):
+            for sub_events in grouped_slice(group):
                 cursor.execute(*table.update(columns, values,
                         where=table.id.in_([e.id for e in sub_events])))
         cls._forget(events)
@@ -1025,7 +1024,7 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
                         [('groups', '=', group_id)], order=[])}
             table = UserArea.__table__()
             cursor = Transaction().connection.cursor()
-            for sub_ids in grouped_slice(list(users), IN_MAX):
+            for sub_ids in grouped_slice(list(users)):
                 cursor.execute(*table.select(table.user, table.area,
                         where=table.user.in_(list(sub_ids))))
                 for user_id, area_id in cursor:

@@ -17,7 +17,6 @@ from .exceptions import IDNumberError
 from .scope import CONFIGURATION, ScopeMixin
 from .sensitive import MASKED_STATES, SensitiveMixin
 
-IN_MAX = 1000
 MIN_BIRTH_DATE = dt.date(1880, 1, 1)
 GENDERS = [
     (None, ""),
@@ -153,7 +152,7 @@ class Party(SensitiveMixin, ScopeMixin, metaclass=PoolMeta):
         household = Household.__table__()
         cursor = Transaction().connection.cursor()
         areas = {p.id: None for p in parties}
-        for sub_ids in grouped_slice(list(areas), IN_MAX):
+        for sub_ids in grouped_slice(list(areas)):
             cursor.execute(*party.join(household,
                     condition=party.household == household.id).select(
                     party.id, household.area,
@@ -169,7 +168,7 @@ class Party(SensitiveMixin, ScopeMixin, metaclass=PoolMeta):
     def get_in_civic_scope(cls, parties, name):
         ids = [p.id for p in parties]
         in_scope = set()
-        for sub_ids in grouped_slice(ids, IN_MAX):
+        for sub_ids in grouped_slice(ids):
             in_scope.update(p.id for p in cls.search([
                         ('id', 'in', list(sub_ids)),
                         ('in_civic_scope', '=', True),
@@ -259,7 +258,7 @@ class Party(SensitiveMixin, ScopeMixin, metaclass=PoolMeta):
         table = cls.__table__()
         column = Column(table, 'id_number_full')
         cursor = Transaction().connection.cursor()
-        for sub_numbers in grouped_slice(list(owners), IN_MAX):
+        for sub_numbers in grouped_slice(list(owners)):
             cursor.execute(*table.select(table.id, column,
                     where=column.in_(list(sub_numbers))))
             for party_id, number in cursor:
@@ -278,7 +277,7 @@ class Party(SensitiveMixin, ScopeMixin, metaclass=PoolMeta):
         column = Column(table, 'id_number_full')
         cursor = Transaction().connection.cursor()
         found = set()
-        for sub_numbers in grouped_slice(list(numbers), IN_MAX):
+        for sub_numbers in grouped_slice(list(numbers)):
             cursor.execute(*table.select(
                     column, where=column.in_(list(sub_numbers))))
             found.update(n for n, in cursor)

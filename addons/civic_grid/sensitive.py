@@ -24,7 +24,6 @@ from trytond.transaction import Transaction
 from .exceptions import (
     ContactError, SensitiveSearchError, SensitiveWriteError)
 
-IN_MAX = 1000
 # Shown to the users who see the mask: readonly once the record exists
 MASKED_STATES = {
     'readonly': (Eval('id', -1) >= 0) & ~Id(
@@ -108,7 +107,7 @@ class SensitiveMixin:
         table = cls.__table__()
         column = Column(table, name + '_full')
         values = {}
-        for sub_ids in grouped_slice([r.id for r in records], IN_MAX):
+        for sub_ids in grouped_slice([r.id for r in records]):
             cursor.execute(*table.select(
                     table.id, column, where=table.id.in_(list(sub_ids))))
             values.update(cursor)

@@ -23,8 +23,6 @@ from .exceptions import (
     AwardError, BalanceError, CapError, LedgerError, ReversalError)
 from .rule import CATEGORIES
 
-# Ids per IN (...) clause
-IN_MAX = 1000
 DESCRIPTION_MAX = 500
 
 KINDS = [
@@ -134,7 +132,7 @@ class Account(ScopeMixin, ModelSQL, ModelView):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         found = {}
-        for sub_ids in grouped_slice(party_ids, IN_MAX):
+        for sub_ids in grouped_slice(party_ids):
             cursor.execute(*table.select(table.party, table.id,
                     where=table.party.in_(list(sub_ids))))
             found.update(cursor)
@@ -158,7 +156,7 @@ class Account(ScopeMixin, ModelSQL, ModelView):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         debits = [a for a, d in deltas.items() if d < 0]
-        for sub_ids in grouped_slice(debits, IN_MAX):
+        for sub_ids in grouped_slice(debits):
             cursor.execute(*table.select(table.id, table.balance,
                     where=table.id.in_(list(sub_ids))))
             for account_id, balance in cursor:
@@ -173,7 +171,7 @@ class Account(ScopeMixin, ModelSQL, ModelView):
             if delta:
                 by_delta[delta].append(account_id)
         for delta, account_ids in by_delta.items():
-            for sub_ids in grouped_slice(account_ids, IN_MAX):
+            for sub_ids in grouped_slice(account_ids):
                 cursor.execute(*table.update(
                         [table.balance], [table.balance + delta],
                         where=table.id.in_(list(sub_ids))))
@@ -317,7 +315,7 @@ class Line(ScopeMixin, ModelSQL, ModelView):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         reversed_ = set()
-        for sub_ids in grouped_slice([l.id for l in lines], IN_MAX):
+        for sub_ids in grouped_slice([l.id for l in lines]):
             cursor.execute(*table.select(table.reversal_of,
                     where=table.reversal_of.in_(list(sub_ids))))
             reversed_.update(r for r, in cursor)
@@ -562,7 +560,7 @@ class Line(ScopeMixin, ModelSQL, ModelView):
         last = max(months) + relativedelta(months=1)
         parties = {v['party'] for v in vlist}
         rules = {v['rule'] for v in vlist}
-        for sub_ids in grouped_slice(list(parties), IN_MAX):
+        for sub_ids in grouped_slice(list(parties)):
             cursor.execute(*table.select(
                     table.party, table.rule, table.date, Sum(table.points),
                     where=table.party.in_(list(sub_ids))
@@ -588,7 +586,7 @@ class Line(ScopeMixin, ModelSQL, ModelView):
         spent = Case((table.points < 0, -table.points), else_=Literal(0))
         where = table.state == 'posted'
         result = {}
-        slices = (grouped_slice(account_ids, IN_MAX)
+        slices = (grouped_slice(account_ids)
             if account_ids is not None else [None])
         for sub_ids in slices:
             condition = where

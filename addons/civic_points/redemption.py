@@ -22,7 +22,6 @@ from civic_grid.locking import lock, select_locked, waits_for_locks
 from civic_grid.scope import ScopeMixin, ScopedWizard, is_id
 
 from .exceptions import OfferError, VoucherError
-from .account import IN_MAX
 from .merchant import OFFER_KINDS
 
 # No 0/O, 1/I/L: codes are read aloud and typed at a counter
@@ -305,7 +304,7 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
         held, held_month = Counter(), Counter()
         parties = {v.party.id for v in limited}
         offers = {v.offer.id for v in limited}
-        for sub_ids in grouped_slice(list(parties), IN_MAX):
+        for sub_ids in grouped_slice(list(parties)):
             cursor.execute(*table.select(
                     table.party, table.offer, table.issue_date,
                     where=table.party.in_(list(sub_ids))
