@@ -29,7 +29,7 @@ setup_python() {
     if ! [ -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
         say "installing Tryton 8.0 and the Civic Grid modules"
         "$PY" -m pip install -q --upgrade pip >/dev/null
-        "$PY" -m pip install -q -e "$ROOT[test]"
+        "$PY" -m pip install -q -e "$ROOT[test,lint]"
         touch "$stamp"
     fi
 }

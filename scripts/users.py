@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
-"Create (or refresh, keeping their passwords) one demo user per role, speaking Chinese"
+"""Create (or refresh, keeping their passwords) one demo user per role,
+speaking Chinese"""
 import argparse
 import os
 import sys

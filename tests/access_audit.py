@@ -186,6 +186,7 @@ class Audit:
         """Return the error the role's call raised (None if it passed),
         always rolled back"""
         from trytond.exceptions import UserError, UserWarning
+
         from tests.dispatch import dispatch
         try:
             dispatch(self.database, self.users[login], model, method, *args,
@@ -526,7 +527,8 @@ def probe_get_origins(audit):
 
 
 def probe_redeem_code(audit):
-    "Redeeming a voucher of another merchant, or any voucher for a non-merchant"
+    """Redeeming a voucher of another merchant, or any voucher for a
+    non-merchant"""
     foreign, mine = voucher_codes(audit)
     unknown = 'ZZZZ2222'
     for login in ROLES:
@@ -565,6 +567,7 @@ def probe_escalate(audit):
 def probe_roster_import(audit):
     "A roster with a household in a grid outside the scope"
     import openpyxl
+
     from civic_grid.roster import COLUMNS
     from civic_grid.tests.tools import id_number
     Area = audit.pool.get('civic.area')
@@ -605,6 +608,7 @@ def probe_redeem_wizard(audit):
 def probe_prepare_settlements(audit):
     "Preparing settlements makes none for a merchant outside the scope"
     from trytond.transaction import Transaction, without_check_access
+
     from tests.dispatch import dispatch
     Settlement = audit.pool.get('civic.points.settlement')
     Merchant = audit.pool.get('civic.points.merchant')
@@ -721,7 +725,7 @@ def base64_bytes(data):
     return data
 
 
-# --- fuzzing: wrong types everywhere, errors only from trytond or as messages -
+# --- fuzzing: wrong types everywhere, errors only from trytond or as messages
 # What a JSON-RPC client can send in place of a value of any field
 JUNK = [None, -999999999, 2 ** 63, 1.5, '', 'abc', '1234abc',
     '2026-13-45', True, [1, 2], [['add', [-5]]], {'a': 1}, 'x' * 5000]
@@ -808,6 +812,7 @@ class Fuzz:
 
     def call(self, login, model, method, *args, kind='model'):
         from trytond.exceptions import UserError, UserWarning
+
         from tests.dispatch import dispatch
         self.calls += 1
         try:
@@ -869,7 +874,8 @@ def make_users(pool):
     Merchant = pool.get('civic.points.merchant')
     admin, = User.create([{'login': FUZZ_USER, 'name': FUZZ_USER,
                 'password': PASSWORD, 'groups': [('add', [
-                            ModelData.get_id('civic_grid', 'group_civic_admin'),
+                            ModelData.get_id(
+                                'civic_grid', 'group_civic_admin'),
                             ModelData.get_id(
                                 'civic_grid', 'group_civic_sensitive')])]}])
     for login, (groups, codes) in ROLES.items():

@@ -32,6 +32,7 @@ def transact(database, user, model, method, *args):
     with an error after its retries"""
     from trytond import backend
     from trytond.exceptions import UserError
+
     from tests.dispatch import dispatch
     try:
         return 'ok', dispatch(database, user, model, method, *args)

@@ -21,6 +21,7 @@ class GeneratorTestCase(unittest.TestCase):
     @with_transaction()
     def test_tiny_district(self):
         from trytond.pool import Pool
+
         from civic_grid.party import id_number_problem
         pool = Pool()
         Area = pool.get('civic.area')

@@ -10,7 +10,6 @@ from trytond.transaction import Transaction
 
 from civic_grid.scope import is_id
 
-
 # The area level codes of the loops above the grid
 ANCESTOR_LEVELS = {
     'community': 'community',

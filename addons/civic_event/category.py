@@ -19,7 +19,9 @@ def next_level(level):
     return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
 
 
-class Category(ScopeMixin, DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
+class Category(
+        ScopeMixin, DeactivableMixin, tree(separator=' / '), ModelSQL,
+        ModelView):
     __string__ = "Grid Event Category"
     __name__ = 'civic.event.category'
     _scope_area = CONFIGURATION

@@ -13,9 +13,9 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .exceptions import LevelError
 from .scope import CONFIGURATION, ScopeMixin
 from .sensitive import PhoneFieldsMixin
-from .exceptions import LevelError
 
 AREA_KINDS = [
     ('residential', "Residential"),
@@ -57,7 +57,9 @@ class AreaLevel(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
         return False
 
 
-class Area(PhoneFieldsMixin, ScopeMixin, DeactivableMixin, tree(), ModelSQL, ModelView):
+class Area(
+        PhoneFieldsMixin, ScopeMixin, DeactivableMixin, tree(), ModelSQL,
+        ModelView):
     "Area"
     __name__ = 'civic.area'
     _phone_fields = ('phone',)

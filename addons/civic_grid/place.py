@@ -4,9 +4,9 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pyson import Eval
 
+from .exceptions import HouseholdError
 from .scope import ScopeMixin
 from .sensitive import PhoneFieldsMixin
-from .exceptions import HouseholdError
 
 
 class Compound(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
@@ -88,7 +88,9 @@ class BuildingUnit(ScopeMixin, ModelSQL, ModelView):
         return f'{self.building.rec_name} {self.name}'
 
 
-class Household(PhoneFieldsMixin, ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
+class Household(
+        PhoneFieldsMixin, ScopeMixin, DeactivableMixin, ModelSQL,
+        ModelView):
     "Household"
     __name__ = 'civic.household'
     _phone_fields = ('phone',)

@@ -9,9 +9,9 @@ from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction
 
+from .exceptions import DateRangeError
 from .scope import CONFIGURATION, ScopeMixin
 from .sensitive import PhoneFieldsMixin
-from .exceptions import DateRangeError
 
 ROLE_CATEGORIES = [
     ('grid_worker', "Grid Worker"),

@@ -21,8 +21,7 @@ from trytond.pyson import Eval, Id
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .exceptions import (
-    ContactError, SensitiveSearchError, SensitiveWriteError)
+from .exceptions import ContactError, SensitiveSearchError, SensitiveWriteError
 
 # Shown to the users who see the mask: readonly once the record exists
 MASKED_STATES = {
@@ -165,7 +164,8 @@ class SensitiveMixin:
         value = value.strip()
         if '*' in value:
             # a masked value sent back as it was shown
-            raise SensitiveWriteError(gettext('civic_grid.msg_sensitive_masked',
+            raise SensitiveWriteError(gettext(
+                    'civic_grid.msg_sensitive_masked',
                     field=cls.fields_get([name])[name]['string']))
         return value
 

@@ -7,9 +7,9 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .scope import ScopeMixin
 from .area import percent
 from .exceptions import DateRangeError
+from .scope import ScopeMixin
 
 
 class Campaign(ScopeMixin, Workflow, ModelSQL, ModelView):

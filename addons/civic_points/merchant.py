@@ -1,8 +1,7 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 from trytond.cache import Cache
 from trytond.i18n import gettext
-from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Unique, fields)
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -20,7 +19,9 @@ OFFER_KINDS = [
     ]
 
 
-class Merchant(PhoneFieldsMixin, ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
+class Merchant(
+        PhoneFieldsMixin, ScopeMixin, DeactivableMixin, ModelSQL,
+        ModelView):
     __string__ = "Merchant"
     __name__ = 'civic.points.merchant'
     _phone_fields = ('phone',)

@@ -1,7 +1,6 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 from trytond.i18n import gettext
-from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Unique, fields)
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pyson import Eval
 
 from civic_grid.scope import CONFIGURATION, ScopeMixin

@@ -53,6 +53,7 @@ COMMUNITY = 'D01S01C01'
 def ensure_categories():
     "The demo category tree (events_demo.py), unless there is one"
     from trytond.pool import Pool
+
     from events_demo import EventsDemo
     Category = Pool().get('civic.event.category')
     if not Category.search([('active', 'in', [True, False])], limit=1):

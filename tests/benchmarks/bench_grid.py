@@ -17,7 +17,8 @@ RESULTS = []
 def report(label, seconds, target, unit='ms'):
     value = seconds * 1000 if unit == 'ms' else seconds
     ok = 'ok  ' if value <= target else 'MISS'
-    line = f'{ok} {label:<58} {value:>10.1f} {unit}   (target <= {target} {unit})'
+    line = (f'{ok} {label:<58} {value:>10.1f} {unit}   '
+        f'(target <= {target} {unit})')
     RESULTS.append(line)
     print(line, flush=True)
 
@@ -56,7 +57,8 @@ def measure(database):
         def first_page():
             transaction.cache.clear()
             return Party.search_read(
-                [('household', '!=', None)], limit=80, fields_names=list_fields)
+                [('household', '!=', None)], limit=80,
+                fields_names=list_fields)
         rows = first_page()
         best, median = best_of(first_page)
         report(f'grid worker: first page of residents ({len(rows)} rows)',
@@ -83,7 +85,8 @@ def measure(database):
         count = child_of()
         best, median = best_of(child_of)
         worst = max(worst, median)
-        print(f'     child_of {code:<12} {count:>8,} areas {median * 1000:8.2f} ms')
+        print(f'     child_of {code:<12} {count:>8,} areas '
+            f'{median * 1000:8.2f} ms')
     report('child_of on any node (worst level, count of the subtree)',
         worst, 6)
 
@@ -111,6 +114,7 @@ def measure(database):
 def export_roster(database, rows_wanted):
     "Run in its own process so that its peak memory can be read"
     from trytond.pool import Pool
+
     from civic_grid.roster import roster_workbook
     pool = Pool()
     Area = pool.get('civic.area')
@@ -155,7 +159,8 @@ def main():
         if line.startswith('EXPORT')).split()
     report(f'roster XLSX export of {int(rows):,} rows', float(elapsed), 10,
         unit='s')
-    report(f'  its peak memory (process, {float(grown):.0f} MB for the export)',
+    report(
+        f'  its peak memory (process, {float(grown):.0f} MB for the export)',
         float(peak), 300, unit='MB')
 
 
