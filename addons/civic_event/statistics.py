@@ -9,7 +9,6 @@ from sql.aggregate import Avg, Count, Sum
 from sql.conditionals import Case, Coalesce, NullIf
 from sql.functions import DateTrunc, Extract, Function, ToChar
 
-from civic_points.xlsx import XLSXReport, labels, workbook_bytes
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
@@ -18,6 +17,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from civic_grid.scope import AGGREGATE, ScopeMixin, is_id
+from civic_grid.xlsx import XLSXReport, labels, workbook_bytes
 
 from .category import LEVEL_ORDER, LEVELS
 from .exceptions import StatisticsError

@@ -1,11 +1,9 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 "Household and resident rosters as XLSX: import (all or nothing) and export"
 import io
-import tempfile
 from collections import OrderedDict
 
 import openpyxl
-import xlsxwriter
 from sql import Column
 
 from trytond.i18n import gettext
@@ -18,6 +16,7 @@ from .exceptions import RosterError
 from .scope import ScopedWizard, pointable
 from .party import id_number_facts, id_number_problem
 from .sensitive import mask, sees_sensitive_data
+from .xlsx import workbook_bytes
 
 # Column key, accepted header names (English, then the zh_CN glossary term)
 COLUMNS = OrderedDict([
@@ -332,20 +331,14 @@ def roster_workbook(areas, batch_size=5000):
             ['relation_to_head'])['relation_to_head']['selection'])
     masks = None if sees_sensitive_data() else Party._sensitive_masks
 
-    # constant_memory streams the rows through a temporary file (in_memory
-    # would override it and hold the whole sheet)
-    with tempfile.NamedTemporaryFile(suffix='.xlsx') as output:
-        workbook = xlsxwriter.Workbook(
-            output.name, {'constant_memory': True})
-        write_roster_rows(workbook, allowed, key_groups, relations, masks,
-            batch_size)
-        workbook.close()
-        output.seek(0)
-        return output.read()
+    return workbook_bytes([(None, [names[1] for names in COLUMNS.values()],
+                roster_rows(allowed, key_groups, relations, masks,
+                    batch_size))],
+        constant_memory=True)
 
 
-def write_roster_rows(workbook, allowed, key_groups, relations, masks,
-        batch_size):
+def roster_rows(allowed, key_groups, relations, masks, batch_size):
+    "Yield the cells of the residents of the query allowed, streamed"
     pool = Pool()
     Party = pool.get('party.party')
     Household = pool.get('civic.household')
@@ -353,9 +346,6 @@ def write_roster_rows(workbook, allowed, key_groups, relations, masks,
     party = Party.__table__()
     household = Household.__table__()
     area = Area.__table__()
-    sheet = workbook.add_worksheet()
-    bold = workbook.add_format({'bold': True})
-    sheet.write_row(0, 0, [names[1] for names in COLUMNS.values()], bold)
     cursor = Transaction().connection.cursor()
     cursor.execute(*party.join(household,
             condition=party.household == household.id
@@ -366,21 +356,15 @@ def write_roster_rows(workbook, allowed, key_groups, relations, masks,
             Column(party, 'resident_phone_full'),
             where=party.id.in_(allowed),
             order_by=[household.id, party.id]))
-    write = sheet.write_string  # strings only: no type dispatch per cell
-    row_number = 1
     while rows := cursor.fetchmany(batch_size):
         for (party_id, household_code, grid_code, household_name, address,
                 name, relation, id_number, phone) in rows:
             if masks:
                 id_number = mask(id_number, *masks['id_number'])
                 phone = mask(phone, *masks['resident_phone'])
-            cells = (household_code, grid_code, household_name, address,
+            yield (household_code, grid_code, household_name, address,
                 name, relations.get(relation), id_number, phone,
                 '、'.join(key_groups.get(party_id, ())))
-            for column, value in enumerate(cells):
-                if value:
-                    write(row_number, column, value)
-            row_number += 1
 
 
 def resident_key_groups(parties_query):

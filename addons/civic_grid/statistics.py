@@ -1,8 +1,6 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 import datetime as dt
-import io
 
-import xlsxwriter
 from sql import Cast, Literal, Union
 from sql.aggregate import Count
 
@@ -12,6 +10,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView
 
 from .scope import ScopedWizard, ScopeMixin
+from .xlsx import workbook_bytes
 from .area import (
     SubtreeTotals, areas_with_levels, grid_targets_query,
     household_counts_query, percent, resident_counts_query)
@@ -279,37 +278,30 @@ def statistics_workbook(root):
             ], order=[('path', 'ASC')])
     figures = AreaFigures([a.id for a in areas]).compute()
 
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {'in_memory': True})
-    bold = workbook.add_format({'bold': True})
     # fields_get gives the labels in the user's language
     strings = {n: f['string']
         for n, f in Statistics.fields_get(FIGURES).items()}
     area_strings = {n: f['string']
         for n, f in Area.fields_get(['code', 'name', 'level']).items()}
     figure_names = [(n, strings[n]) for n in FIGURES]
-    sheet = workbook.add_worksheet(Statistics.__names__()['model'][:31])
-    write_rows(sheet, bold,
-        [area_strings['code'], area_strings['name'], area_strings['level']]
-        + [s for _, s in figure_names],
-        ([a.code, a.name, a.level.name]
-            + [as_number(figures[a.id][n]) for n, _ in figure_names]
-            for a in areas))
+    sheets = [(Statistics.__names__()['model'],
+            [area_strings['code'], area_strings['name'], area_strings['level']]
+            + [s for _, s in figure_names],
+            [[a.code, a.name, a.level.name]
+                + [as_number(figures[a.id][n]) for n, _ in figure_names]
+                for a in areas])]
     for dimension, title in DIMENSIONS:
         Model = {'level': Level, 'role': Role, 'key_group': KeyGroup}[
             dimension]
         domain = [('is_grid', '=', True)] if dimension == 'level' else []
         items = Model.search(domain)
-        sheet = workbook.add_worksheet(
-            dict(dimension_labels())[dimension][:31])
-        write_rows(sheet, bold,
-            [area_strings['code'], area_strings['name']]
-            + [i.name for i in items],
-            ([a.code, a.name]
-                + [figures[a.id][dimension].get(i.id, 0) for i in items]
-                for a in areas))
-    workbook.close()
-    return output.getvalue()
+        sheets.append((dict(dimension_labels())[dimension],
+                [area_strings['code'], area_strings['name']]
+                + [i.name for i in items],
+                [[a.code, a.name]
+                    + [figures[a.id][dimension].get(i.id, 0) for i in items]
+                    for a in areas]))
+    return workbook_bytes(sheets, width=14)
 
 
 def dimension_labels():
@@ -320,11 +312,3 @@ def dimension_labels():
 
 def as_number(value):
     return float(value) if value is not None else None
-
-
-def write_rows(sheet, header_format, header, rows):
-    sheet.write_row(0, 0, header, header_format)
-    for row_number, row in enumerate(rows, 1):
-        sheet.write_row(row_number, 0, row)
-    sheet.freeze_panes(1, 0)
-    sheet.set_column(0, len(header) - 1, 14)

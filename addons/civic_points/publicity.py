@@ -21,9 +21,9 @@ from trytond.transaction import Transaction, without_check_access
 
 from civic_grid.locking import waits_for_locks
 from civic_grid.scope import ScopeMixin
+from civic_grid.xlsx import XLSXReport, labels, workbook_bytes
 
 from .rule import CATEGORIES
-from .xlsx import XLSXReport, labels, workbook_bytes
 
 PERIODS = [
     ('q1', "First Quarter"),

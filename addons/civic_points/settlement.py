@@ -14,9 +14,9 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView
 
 from civic_grid.scope import ScopedWizard, ScopeMixin, pointable
+from civic_grid.xlsx import XLSXReport, labels, workbook_bytes
 
 from .exceptions import SettlementError
-from .xlsx import XLSXReport, labels, workbook_bytes
 
 
 class Settlement(ScopeMixin, Workflow, ModelSQL, ModelView):
