@@ -10,11 +10,12 @@ from trytond.transaction import Transaction
 
 from civic_grid.scope import is_id
 
-# The area level codes of the loops above the grid
+# The area levels of the loops above the grid, by their XML ids: the codes
+# are the administrator's to change
 ANCESTOR_LEVELS = {
-    'community': 'community',
-    'street': 'street',
-    'county': 'county',
+    'community': 'level_community',
+    'street': 'level_street',
+    'county': 'level_county',
     }
 
 
@@ -36,9 +37,10 @@ class Area(metaclass=PoolMeta):
         """Return {area id: {'community': id, 'street': id, 'county': id}}
         from the areas' materialized paths"""
         pool = Pool()
-        Level = pool.get('civic.area.level')
+        ModelData = pool.get('ir.model.data')
+        loops = {ModelData.get_id('civic_grid', xml_id): key
+            for key, xml_id in ANCESTOR_LEVELS.items()}
         area = cls.__table__()
-        level = Level.__table__()
         cursor = Transaction().connection.cursor()
         area_ids = list({a for a in area_ids if is_id(a)})
         paths = {}
@@ -53,9 +55,8 @@ class Area(metaclass=PoolMeta):
         level_of = {}
         for sub_ids in grouped_slice(list(wanted)):
             sub_ids = list(sub_ids)
-            cursor.execute(*area.join(level,
-                    condition=area.level == level.id).select(
-                    area.id, level.code, where=area.id.in_(sub_ids)))
+            cursor.execute(*area.select(
+                    area.id, area.level, where=area.id.in_(sub_ids)))
             level_of.update(cursor)
         result = {}
         for area_id in area_ids:
@@ -63,10 +64,9 @@ class Area(metaclass=PoolMeta):
                 if a] or [area_id]
             found = {}
             for ancestor in chain:
-                code = level_of.get(ancestor)
-                for key, level_code in ANCESTOR_LEVELS.items():
-                    if code == level_code:
-                        found[key] = ancestor
+                key = loops.get(level_of.get(ancestor))
+                if key:
+                    found[key] = ancestor
             result[area_id] = found
         return result
 

@@ -2,20 +2,18 @@
 import datetime as dt
 import math
 from collections import defaultdict
+from functools import wraps
 
 from sql import Column, Null
-from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
-from trytond.model import (
-    Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.rpc import RPC
 from trytond.tools import grouped_slice
-from trytond.transaction import (
-    Transaction, check_access, without_check_access)
+from trytond.transaction import Transaction, check_access, without_check_access
 from trytond.wizard import Button, StateTransition, StateView
 
 from civic_grid import clock
@@ -118,6 +116,21 @@ def _deadline(start, hours):
     if hours is None:
         return None
     return start + dt.timedelta(hours=float(hours))
+
+
+def reporter_step(*states):
+    """The steps that follow the reporter's answer (feedback, reopening,
+    closing): anyone who may read the event takes them, on events in
+    states, outside the level's write rules"""
+    def decorator(func):
+        @wraps(func)
+        def wrapper(cls, events, *args, **kwargs):
+            cls.check_in_scope(events)
+            cls._in_state(events, *states)
+            with without_check_access():
+                return func(cls, events, *args, **kwargs)
+        return wrapper
+    return decorator
 
 
 class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
@@ -303,6 +316,10 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
             ('reported', 'duplicate'),
             ('accepted', 'duplicate'),
             ('in_progress', 'duplicate'),
+            # escalation: back to reported for the next level's handlers
+            ('reported', 'reported'),
+            ('accepted', 'reported'),
+            ('in_progress', 'reported'),
             }
         cls._buttons.update({
                 'accept': {
@@ -495,6 +512,8 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
         args = []
         moved = []
         for events, values in zip(actions, actions):
+            if 'state' in values:
+                cls.check_transition(events, values['state'])
             if 'area' in values:
                 values = values.copy()
                 ancestors = Area.ancestors_by_level([values['area']])
@@ -507,6 +526,21 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
         super().write(*args)
         if moved:
             cls._start_level(cls.browse(moved), start=_now())
+
+    @classmethod
+    def check_transition(cls, events, state):
+        "Refuse a change of state that is not a declared transition"
+        labels = dict(cls.fields_get(['state'])['state']['selection'])
+        declared = isinstance(state, str)
+        for event in events:
+            if event.state == state:
+                continue
+            if not declared or (event.state, state) not in cls._transitions:
+                raise WorkflowError(gettext(
+                        'civic_event.msg_event_transition',
+                        event=event.rec_name, state=event.state_string,
+                        target=labels.get(state, state) if declared
+                        else str(state)))
 
     @classmethod
     def validate_fields(cls, events, field_names):
@@ -746,6 +780,7 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('in_progress')
     def start(cls, events):
         cls.check_handlers(events)
+        cls._in_state(events, 'accepted')
         cls._after_transition(events, 'in_progress', 'start')
 
     @classmethod
@@ -780,32 +815,30 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
         cls.check_in_scope(events)
 
     @classmethod
+    @reporter_step('resolved')
+    @Workflow.transition('feedback')
     def record_feedback(cls, events, satisfaction, comment=None):
         "Record the reporter's satisfaction (1 to 5) with resolved events"
-        cls.check_in_scope(events)
-        events = cls._in_state(events, 'resolved')
         if satisfaction not in range(1, 6):
             raise EventError(gettext(
                     'civic_event.msg_satisfaction_range',
                     satisfaction=satisfaction))
-        with without_check_access():
-            cls.write(events, {
-                    'satisfaction': satisfaction,
-                    'feedback_comment': comment,
-                    'feedback_at': _now(),
-                    'feedback_by': Transaction().user or None,
-                    })
-        cls._set_state(events, 'feedback')
-        cls.record_history(events, 'feedback', note=comment)
+        cls.write(events, {
+                'satisfaction': satisfaction,
+                'feedback_comment': comment,
+                'feedback_at': _now(),
+                'feedback_by': Transaction().user or None,
+                })
+        cls._after_transition(events, 'feedback', 'feedback', note=comment)
 
     @classmethod
     @ModelView.button
+    @reporter_step('feedback')
+    @Workflow.transition('in_progress')
     def reopen(cls, events):
         "Reopen once an event whose reporter is unsatisfied"
         pool = Pool()
         Configuration = pool.get('civic.event.configuration')
-        cls.check_in_scope(events)
-        events = cls._in_state(events, 'feedback')
         below = Configuration(1).unsatisfied_below
         for event in events:
             if event.reopened:
@@ -816,31 +849,25 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
                         'civic_event.msg_reopen_satisfied',
                         event=event.rec_name,
                         satisfaction=event.satisfaction))
-        now = _now()
-        with without_check_access():
-            cls.write(events, {
-                    'reopened': True,
-                    'resolved_at': None,
-                    'resolved_by': None,
-                    'on_time': None,
-                    })
-        cls._set_state(events, 'in_progress')
-        cls._start_level(events, start=now)
-        cls.record_history(events, 'reopen')
+        cls.write(events, {
+                'reopened': True,
+                'resolved_at': None,
+                'resolved_by': None,
+                'on_time': None,
+                })
+        cls._start_level(events, start=_now())
+        cls._after_transition(events, 'in_progress', 'reopen')
 
     @classmethod
     @ModelView.button
+    @reporter_step('resolved', 'feedback')
+    @Workflow.transition('closed')
     def close(cls, events):
-        cls.check_in_scope(events)
-        events = cls._in_state(events, 'resolved', 'feedback')
-        now = _now()
-        with without_check_access():
-            cls.write(events, {
-                    'closed_at': now,
-                    'closed_by': Transaction().user or None,
-                    })
-        cls._set_state(events, 'closed')
-        cls.record_history(events, 'close')
+        cls.write(events, {
+                'closed_at': _now(),
+                'closed_by': Transaction().user or None,
+                })
+        cls._after_transition(events, 'closed', 'close')
 
     @classmethod
     @ModelView.button
@@ -875,10 +902,10 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
                 note=event.rec_name)
 
     @classmethod
-    def _after_transition(cls, events, state, action, note=None):
+    def _after_transition(cls, events, state, action, **kwargs):
         # The transition writes the state after the step: setting it on the
         # records would make Workflow skip the write
-        cls.record_history(events, action, note=note, state=state)
+        cls.record_history(events, action, state=state, **kwargs)
 
     @classmethod
     def _in_state(cls, events, *states):
@@ -889,16 +916,6 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
                         'civic_event.msg_event_wrong_state',
                         event=event.rec_name, state=event.state_string))
         return events
-
-    @classmethod
-    def _set_state(cls, events, state):
-        """The transition of the steps anyone in scope may take (feedback,
-        reopen, close), outside the level's write rules"""
-        with without_check_access():
-            cls.write(events, {'state': state})
-        cls.log(events, 'transition', f'state:{state}')
-        for event in events:
-            event.state = state
 
     # --- escalation -----------------------------------------------------
     @classmethod
@@ -915,7 +932,8 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
                 raise WorkflowError(gettext(
                         'civic_event.msg_escalate_top',
                         event=event.rec_name))
-        cls._move_up(events, _now(), automatic=False)
+        with without_check_access():
+            cls.move_up(events)
 
     @classmethod
     def escalate_overdue(cls):
@@ -933,7 +951,7 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
         with without_check_access():
             events = cls.browse(cls.overdue_ids(now))
             if events:
-                cls._move_up(events, now, automatic=True)
+                cls.move_up(events, automatic=True)
         return len(events)
 
     @classmethod
@@ -952,45 +970,33 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
         return [i for i, in cursor]
 
     @classmethod
-    def _move_up(cls, events, now, automatic):
+    @Workflow.transition('reported')
+    def move_up(cls, events, automatic=False):
         """Move events up one level: back to reported for the next level's
-        handlers, with its own time limits from now"""
-        groups = defaultdict(list)
+        handlers, with its own time limits from now (the escalation, by a
+        handler or, automatic, by the scheduled task)"""
+        now = _now()
+        to_write = []
         for event in events:
-            groups[(next_level(event.level), event.category)].append(event)
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        for (level, category), group in groups.items():
-            accept, resolve = category.limit(level)
-            area_column = getattr(table, LEVEL_AREA[level])
-            columns = [table.level, table.state, table.handling_area,
-                table.level_started, table.accept_deadline,
-                table.resolve_deadline, table.write_date, table.write_uid]
-            values = [level, 'reported', Coalesce(area_column, table.area),
-                now, _deadline(now, accept), _deadline(now, resolve), now,
-                Transaction().user]
+            level = next_level(event.level)
+            accept, resolve = event.category.limit(level)
+            area = getattr(event, LEVEL_AREA[level]) or event.area
+            values = {
+                'level': level,
+                'handling_area': area.id if area else None,
+                'level_started': now,
+                'accept_deadline': _deadline(now, accept),
+                'resolve_deadline': _deadline(now, resolve),
+                }
             if automatic:
-                columns.append(table.timed_out)
-                values.append(True)
-            for sub_events in grouped_slice(group):
-                cursor.execute(*table.update(columns, values,
-                        where=table.id.in_([e.id for e in sub_events])))
-        cls._forget(events)
-        events = cls.browse([e.id for e in events])
-        action = 'auto_escalate' if automatic else 'escalate'
-        cls.record_history(events, action, automatic=automatic, date=now)
+                values['timed_out'] = True
+            to_write.extend([[event], values])
+        if to_write:
+            cls.write(*to_write)
+        cls._after_transition(events, 'reported',
+            'auto_escalate' if automatic else 'escalate',
+            automatic=automatic, date=now)
         cls.notify_level(events)
-
-    @classmethod
-    def _forget(cls, events):
-        "Drop the cached values of events whose rows changed in SQL"
-        transaction = Transaction()
-        transaction.counter += 1
-        for event in events:
-            event._local_cache.pop(event.id, None)
-        for cache in transaction.cache.values():
-            for event in events:
-                cache.get(cls.__name__, {}).pop(event.id, None)
 
     @classmethod
     def notify_level(cls, events):
@@ -1125,8 +1131,6 @@ def _path_ids(area):
     if not area:
         return []
     return [int(i) for i in (area.path or '').split('/') if i] or [area.id]
-
-
 
 
 class History(ScopeMixin, ModelSQL, ModelView):
