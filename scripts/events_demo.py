@@ -9,17 +9,18 @@ about 300 events over the last 120 days.
 The events go through the real workflow (Event.accept, start, resolve,
 record_feedback, reopen, close, reject, mark_duplicate, escalate and the
 scheduled Event.escalate_overdue) in time order: a simulated clock walks the
-120 days, the escalation task runs at each hour of it with `now` set, and
-after each step the times the step wrote (its "now") are put back to the
-simulated time.  So events left too long at a level were escalated by the
-task itself, deadlines, on-time flags and the history follow from the
-category limits, and the steps still due after today are simply not taken
+120 days, the escalation task runs at each hour of it, and every step is
+taken with the one clock (civic_grid.clock) at its moment, so the steps date
+themselves.  Events left too long at a level were escalated by the task
+itself, deadlines, on-time flags and the history follow from the category
+limits, and the steps still due after today are simply not taken
 yet: the recent events are the open ones."""
 import datetime as dt
 import heapq
 import math
 from decimal import Decimal
 
+from demo_names import chinese_name
 from points_demo import in_new_transaction
 
 # Linyi (临沂), the district's centre
@@ -674,10 +675,7 @@ class EventsDemo:
             values['reporter_phone'] = '0539-8%06d' % r.randrange(10 ** 6)
 
     def random_name(self):
-        from generate import GIVEN, SURNAMES
-        r = self.random
-        return r.choice(SURNAMES) + r.choice(GIVEN) + (
-            r.choice(GIVEN) if r.random() < .6 else '')
+        return chinese_name(self.random)
 
     def plan(self, index, values, category):
         """The fate of an event and how its handlers behave at each level:
@@ -745,21 +743,11 @@ class EventsDemo:
             plans.append(plan)
 
     def create_events(self):
-        from trytond.transaction import Transaction
         Event = self.Event
         events = Event.create([p.values for p in self.plans])
         for plan, event in zip(self.plans, events):
             plan.id = event.id
         self.by_id = {p.id: p for p in self.plans}
-        # Created when reported (the core dates the report step so)
-        event = Event.__table__()
-        cursor = Transaction().connection.cursor()
-        ids = [p.id for p in self.plans]
-        for start in range(0, len(ids), 500):
-            cursor.execute(*event.update([event.create_date],
-                    [event.reported_at],
-                    where=event.id.in_(ids[start:start + 500])))
-        self.forget()
 
     # --- the simulated clock ---------------------------------------------
     def simulate(self):
@@ -838,47 +826,19 @@ class EventsDemo:
         return moment + dt.timedelta(seconds=max(span, 600) * share)
 
     # --- the steps, as the handlers take them ----------------------------
-    def act(self, moment, method, plans, **times):
-        """Call the workflow method on the plans' events, then put the
-        times it wrote back to the simulated moment"""
+    def act(self, moment, method, plans):
+        "Take the workflow step on the plans' events with the clock at moment"
         from trytond.transaction import Transaction
-        cursor = Transaction().connection.cursor()
-        history = self.history_table()
-        mark = self.last_history_id()
-        events = self.Event.browse([p.id for p in plans])
-        method(events)
-        event = self.Event.__table__()
-        ids = [p.id for p in plans]
-        columns = [getattr(event, name) for name in times]
-        columns.append(event.write_date)
-        cursor.execute(*event.update(columns,
-                [moment for _ in columns], where=event.id.in_(ids)))
-        cursor.execute(*history.update([history.date], [moment],
-                where=history.id > mark))
-        self.forget()
 
-    def restart_level(self, plan, moment):
-        "Deadlines of the current level counted from moment"
-        from trytond.transaction import Transaction
-        accept, resolve = self.limit(plan)
-        event = self.Event.__table__()
-        Transaction().connection.cursor().execute(*event.update(
-                [event.level_started, event.accept_deadline,
-                    event.resolve_deadline],
-                [moment,
-                    moment + dt.timedelta(hours=float(accept))
-                    if accept else None,
-                    moment + dt.timedelta(hours=float(resolve))
-                    if resolve else None],
-                where=event.id == plan.id))
-        plan.level_started = moment
-        self.forget()
+        from civic_grid.clock import CLOCK_KEY
+        with Transaction().set_context({CLOCK_KEY: moment}):
+            method(self.Event.browse([p.id for p in plans]))
 
     def write(self, plan, values):
         self.Event.write([self.Event(plan.id)], values)
 
     def do_accept(self, plan, moment):
-        self.act(moment, self.Event.accept, [plan], accepted_at=True)
+        self.act(moment, self.Event.accept, [plan])
         behaviour = self.behaviour(plan)
         r = self.random
         started = moment + dt.timedelta(minutes=r.randrange(5, 90))
@@ -896,8 +856,7 @@ class EventsDemo:
     def do_resolve(self, plan, moment):
         self.write(plan, {'resolution': self.random.choice(
                     self.resolutions[plan.category.parent.code])})
-        self.act(moment, self.Event.resolve, [plan], resolved_at=True)
-        self.set_on_time(plan, moment)
+        self.act(moment, self.Event.resolve, [plan])
         r = self.random
         if plan.fate == 'close_plain':
             self.schedule(moment + dt.timedelta(hours=r.uniform(2, 30)),
@@ -908,27 +867,13 @@ class EventsDemo:
                     hours=r.choice([r.uniform(1, 24), r.uniform(12, 120)])),
                 plan, 'feedback')
 
-    def set_on_time(self, plan, moment):
-        from trytond.transaction import Transaction
-        event = self.Event.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*event.select(event.resolve_deadline,
-                where=event.id == plan.id))
-        deadline, = cursor.fetchone()
-        if isinstance(deadline, str):  # SQLite without converters
-            deadline = dt.datetime.fromisoformat(deadline)
-        cursor.execute(*event.update([event.on_time],
-                [deadline is None or moment <= deadline],
-                where=event.id == plan.id))
-        self.forget()
-
     def do_feedback(self, plan, moment):
         satisfaction = plan.satisfaction
         if plan.reopened:
             satisfaction = self.random.choice([4, 5])
         comment = self.random.choice(FEEDBACK[satisfaction])
         self.act(moment, lambda events: self.Event.record_feedback(
-                events, satisfaction, comment), [plan], feedback_at=True)
+                events, satisfaction, comment), [plan])
         r = self.random
         if plan.fate == 'reopen' and not plan.reopened:
             self.schedule(moment + dt.timedelta(hours=r.uniform(1, 24)),
@@ -940,15 +885,15 @@ class EventsDemo:
     def do_reopen(self, plan, moment):
         self.act(moment, self.Event.reopen, [plan])
         plan.reopened = True
-        self.restart_level(plan, moment)
+        plan.level_started = moment
         self.schedule(self.resolve_time(plan, moment), plan, 'resolve')
 
     def do_close(self, plan, moment):
-        self.act(moment, self.Event.close, [plan], closed_at=True)
+        self.act(moment, self.Event.close, [plan])
 
     def do_reject(self, plan, moment):
         self.write(plan, {'rejection_reason': self.random.choice(REJECTIONS)})
-        self.act(moment, self.Event.reject, [plan], closed_at=True)
+        self.act(moment, self.Event.reject, [plan])
 
     def do_duplicate(self, plan, moment):
         master = self.Event(plan.master.id)
@@ -956,30 +901,25 @@ class EventsDemo:
             self.schedule(moment, plan, 'accept')
             return
         self.write(plan, {'duplicate_of': master.id})
-        self.act(moment, self.Event.mark_duplicate, [plan], closed_at=True)
+        self.act(moment, self.Event.mark_duplicate, [plan])
 
     def do_escalate(self, plan, moment):
         "The handler moves it up: beyond the grid's means"
         self.act(moment, self.Event.escalate, [plan])
         self.escalated(plan, moment)
-        self.restart_level(plan, moment)
         self.enter_level(plan, moment)
 
     def tick(self, moment):
         "The scheduled task, run at moment"
         from trytond.transaction import Transaction
-        event = self.Event.__table__()
-        cursor = Transaction().connection.cursor()
+
         from civic_grid.clock import CLOCK_KEY
         with Transaction().set_context({CLOCK_KEY: moment}):
             if not self.Event.escalate_overdue():
                 return
-        self.forget()
-        cursor.execute(*event.select(event.id, event.level,
-                where=event.level != 'grid'))
-        for event_id, level in cursor.fetchall():
-            plan = self.by_id.get(event_id)
-            if plan and plan.level != level:
+        for event in self.Event.search([('level', '!=', 'grid')]):
+            plan = self.by_id.get(event.id)
+            if plan and plan.level != event.level:
                 self.escalated(plan, moment)
                 self.enter_level(plan, moment)
 
@@ -990,25 +930,6 @@ class EventsDemo:
         plan.level_started = moment
 
     # --- helpers -----------------------------------------------------------
-    def history_table(self):
-        from trytond.pool import Pool
-        return Pool().get('civic.event.history').__table__()
-
-    def last_history_id(self):
-        from trytond.transaction import Transaction
-        history = self.history_table()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*history.select(history.id,
-                order_by=[history.id.desc], limit=1))
-        row = cursor.fetchone()
-        return row[0] if row else 0
-
-    @staticmethod
-    def forget():
-        "Drop the cached records after changes in SQL"
-        from civic_grid.locking import forget_cached_records
-        forget_cached_records()
-
     def count_states(self):
         from trytond.pool import Pool
         History = Pool().get('civic.event.history')

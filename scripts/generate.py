@@ -17,6 +17,8 @@ import time
 
 from stdnum.cn import ric
 
+from demo_names import chinese_name
+
 SIZES = {
     # streets, communities, big, medium, small, micro grids, households,
     # residents, appointments
@@ -30,10 +32,6 @@ SIZES = {
     }
 BATCH = 2000
 
-SURNAMES = ('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭'
-    '曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦')
-GIVEN = ('伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰建国'
-    '建华志强海燕红梅淑珍德明文博思远雨欣子涵浩然佳怡俊杰晓东春梅国庆')
 STREET_NAMES = ['兰山', '银雀山', '金雀山', '柳青', '向阳', '沂河', '朝阳',
     '解放路', '东城', '南坊', '北园', '西城']
 COMMUNITY_WORDS = ['和平', '幸福', '光明', '育才', '友谊', '新华', '民主', '团结',
@@ -68,13 +66,13 @@ class Generator:
 
     @property
     def part_label(self):
-        return f' (part {self.part + 1}/{self.parts})' if self.parts > 1 else ''
+        if self.parts == 1:
+            return ''
+        return f' (part {self.part + 1}/{self.parts})'
 
     # --- helpers -----------------------------------------------------
     def name(self):
-        r = self.random
-        given = r.choice(GIVEN) + (r.choice(GIVEN) if r.random() < .7 else '')
-        return r.choice(SURNAMES) + given
+        return chinese_name(self.random, two_characters=.7)
 
     def id_number(self, birth_date, male):
         while True:

@@ -42,6 +42,14 @@ MERCHANTS = [
     ]
 
 
+def at(moment):
+    "Take the steps inside with the clock at moment"
+    from trytond.transaction import Transaction
+
+    from civic_grid.clock import CLOCK_KEY
+    return Transaction().set_context({CLOCK_KEY: moment})
+
+
 def in_new_transaction(function):
     """Run function in a transaction of its own, restarted with the locks it
     asks for, as trytond's dispatcher does"""
@@ -170,14 +178,18 @@ class PointsDemo:
                 vouchers.append({'party': account.party.id,
                         'offer': self.random.choice(affordable).id})
         vouchers = Redemption.create(vouchers)
-        Redemption.issue(vouchers)
         redeemed = vouchers[:len(vouchers) * 2 // 3]
-        Redemption._redeem(redeemed)
+        Redemption.issue(vouchers[len(redeemed):])
+        # Issued and redeemed at the counter over the last weeks, by the
+        # clock: a few days between the two
         for voucher in redeemed:
             days = self.random.randrange(0, 45)
-            voucher.redeemed_at = dt.datetime.combine(
+            redeemed_at = dt.datetime.combine(
                 self.today - dt.timedelta(days=days), dt.time(10, days % 60))
-        Redemption.save(redeemed)
+            with at(redeemed_at - dt.timedelta(days=days % 4, hours=1)):
+                Redemption.issue([voucher])
+            with at(redeemed_at):
+                Redemption.redeem_code(voucher.code)
         Redemption.cancel(vouchers[-1:])
 
     def make_reports(self):

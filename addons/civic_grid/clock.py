@@ -4,7 +4,8 @@
 It is the server's, unless the context holds CLOCK_KEY: a private key
 (trytond drops the context keys starting with "_" that RPC clients send), so
 only code running in the server (scripts, demos, tests, the scheduled tasks)
-moves time, never a client."""
+moves time, never a client.  ir.date's today follows it.
+"""
 import datetime as dt
 
 from trytond.transaction import Transaction

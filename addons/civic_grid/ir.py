@@ -1,5 +1,8 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 from trytond.pool import PoolMeta
+from trytond.transaction import Transaction
+
+from .clock import CLOCK_KEY
 
 
 class Cron(metaclass=PoolMeta):
@@ -11,3 +14,15 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('civic.appointment|expire_appointments',
                 "Expire Appointments"))
+
+
+class Date(metaclass=PoolMeta):
+    "Today is the clock's: the dates of every module follow it"
+    __name__ = 'ir.date'
+
+    @classmethod
+    def today(cls, timezone=None):
+        moment = Transaction().context.get(CLOCK_KEY)
+        if moment is not None:
+            return moment.date()
+        return super().today(timezone=timezone)

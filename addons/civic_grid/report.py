@@ -1,10 +1,10 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 """The stylesheet the HTML reports of every module share (report/civic.css).
 
-Every report's context has it as civic_stylesheet (the mixin is registered
-on all reports in tryton.cfg: templates may not import), and a template puts
-it inline, so that the printed file stands alone (and weasyprint, which
-fetches no local file, converts it as it is):
+The HTML reports derive from HTMLReport, whose context has it as
+civic_stylesheet (templates may not import), and a template puts it inline,
+so that the printed file stands alone (and weasyprint, which fetches no
+local file, converts it as it is):
 
     <style>
     ${civic_stylesheet}
@@ -15,6 +15,7 @@ from functools import cache
 
 from genshi.core import Markup
 
+from trytond.report import Report
 from trytond.tools import file_open
 
 STYLESHEET = 'civic_grid/report/civic.css'
@@ -31,9 +32,8 @@ def stylesheet(path=STYLESHEET):
     return Markup(_read(path))
 
 
-class ReportStylesheet:
-    "Mixin of every report: the shared stylesheet in the context"
-    __slots__ = ()
+class HTMLReport(Report):
+    "A report from an HTML template with the shared stylesheet"
 
     @classmethod
     def get_context(cls, records, header, data):

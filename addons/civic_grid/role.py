@@ -6,10 +6,10 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.report import Report
 from trytond.transaction import Transaction
 
 from .exceptions import DateRangeError
+from .report import HTMLReport
 from .scope import CONFIGURATION, ScopeMixin
 from .sensitive import PhoneFieldsMixin
 
@@ -25,7 +25,7 @@ ROLE_CATEGORIES = [
 
 
 class Role(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Role"
+    __string__ = "Role"
     __name__ = 'civic.role'
     _scope_area = CONFIGURATION
     name = fields.Char("Name", required=True, translate=True)
@@ -64,7 +64,7 @@ class Role(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
 
 
 class Appointment(PhoneFieldsMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
-    "Appointment"
+    __string__ = "Appointment"
     __name__ = 'civic.appointment'
     _phone_fields = ('phone',)
     _scope_area = 'area'
@@ -193,8 +193,8 @@ class Appointment(PhoneFieldsMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
         return appointments
 
 
-class DisplayBoard(Report):
-    "Public display board: who serves an area, in what role, how to reach them"
+class DisplayBoard(HTMLReport):
+    __string__ = "Display Board"
     __name__ = 'civic.area.display_board'
 
     @classmethod
@@ -214,6 +214,6 @@ class DisplayBoard(Report):
         return context
 
 
-class ContactCard(Report):
-    "Contact card for one appointment"
+class ContactCard(HTMLReport):
+    __string__ = "Contact Card"
     __name__ = 'civic.appointment.contact_card'

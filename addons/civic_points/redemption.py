@@ -8,18 +8,18 @@ from decimal import Decimal
 import segno
 
 from trytond.i18n import gettext
-from trytond.model import (
-    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.report import Report
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView
 
+from civic_grid import clock
 from civic_grid.locking import lock, select_locked, waits_for_locks
-from civic_grid.scope import ScopeMixin, ScopedWizard, is_id
+from civic_grid.report import HTMLReport
+from civic_grid.scope import ScopedWizard, ScopeMixin, is_id
 
 from .exceptions import OfferError, VoucherError
 from .merchant import OFFER_KINDS
@@ -409,8 +409,13 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
         code that is unknown (or another merchant's), used, cancelled or
         expired.
 
-        This is the merchants' hot path: it reads and writes the voucher's
-        row in SQL, under its lock."""
+        This is the one way to redeem, and the merchants' hot path: one
+        statement finds and locks the voucher's row with what the counter
+        shows, one writes the transition ('issued', 'redeemed') in SQL.
+        Through the ORM the voucher, its offer, merchant and holder are read
+        one by one and the write runs the access checks again, for every
+        scan at every counter.  Root (scripts, the demo) redeems for any
+        merchant."""
         pool = Pool()
         Merchant = pool.get('civic.points.merchant')
         Offer = pool.get('civic.points.offer')
@@ -419,11 +424,14 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
         if not isinstance(code, str) or len(code) > 64:
             code = ''
         code = normalise_code(code)
-        merchants = Merchant.of_user()
         voucher = cls.__table__()
         offer = Offer.__table__()
         merchant = Merchant.__table__()
         party = Party.__table__()
+        where = voucher.code == code
+        if Transaction().user:
+            merchants = sorted(Merchant.of_user()) or [None]
+            where &= voucher.merchant.in_(merchants)
         # One statement finds the voucher among the user's merchants', waits
         # for its row and reads it with what the counter shows
         rows = select_locked(voucher,
@@ -433,8 +441,7 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
             join=voucher.join(offer, condition=voucher.offer == offer.id
                 ).join(merchant, condition=voucher.merchant == merchant.id
                 ).join(party, condition=voucher.party == party.id),
-            where=(voucher.code == code)
-            & voucher.merchant.in_(sorted(merchants) or [None]))
+            where=where)
         if not rows:
             # a code of another merchant's voucher is said unknown too: a
             # merchant learns nothing of the other merchants' vouchers
@@ -444,7 +451,7 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
             merchant_name, holder, points, value), = rows
         cls._check_redeemable(code, state, as_date(expiry_date),
             redeemed_at, today)
-        now = dt.datetime.now()
+        now = clock.now()
         user = Transaction().user
         Transaction().connection.cursor().execute(*voucher.update(
                 [voucher.state, voucher.redeemed_at, voucher.redeemed_by,
@@ -477,15 +484,6 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
             raise VoucherError(gettext(
                     'civic_points.msg_voucher_expired', code=code,
                     date=expiry_date))
-
-    @classmethod
-    @Workflow.transition('redeemed')
-    def _redeem(cls, vouchers):
-        "Mark vouchers redeemed through the ORM (demo data, other modules)"
-        cls.write(vouchers, {
-                'redeemed_at': dt.datetime.now(),
-                'redeemed_by': Transaction().user,
-                })
 
 
 class RedeemStart(ModelView):
@@ -544,7 +542,7 @@ class Redeem(ScopedWizard):
         return {f: getattr(self.done, f, None) for f in self.done_fields}
 
 
-class VoucherReport(Report):
+class VoucherReport(HTMLReport):
     __string__ = "Voucher with its QR code, printed for the holder"
     __name__ = 'civic.points.redemption.voucher'
 

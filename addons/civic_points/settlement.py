@@ -9,10 +9,10 @@ from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView
 
+from civic_grid.report import HTMLReport
 from civic_grid.scope import ScopedWizard, ScopeMixin, pointable
 from civic_grid.xlsx import XLSXReport, labels, workbook_bytes
 
@@ -263,7 +263,7 @@ class Prepare(ScopedWizard):
         return 'reload'
 
 
-class SettlementReport(Report):
+class SettlementReport(HTMLReport):
     __string__ = "Merchant settlement statement"
     __name__ = 'civic.points.settlement.statement'
 

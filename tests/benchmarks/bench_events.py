@@ -113,10 +113,8 @@ class EventRows:
         self.resolutions = {c[0]: c[5] for c in CATEGORIES}
 
     def name(self):
-        from generate import GIVEN, SURNAMES
-        r = self.random
-        return r.choice(SURNAMES) + r.choice(GIVEN) + (
-            r.choice(GIVEN) if r.random() < .6 else '')
+        from demo_names import chinese_name
+        return chinese_name(self.random)
 
     def hours(self, value):
         return dt.timedelta(hours=value)
