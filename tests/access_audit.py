@@ -32,12 +32,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = 'civicgrid2026'
 # The scoped roles: login, groups, scope (area codes)
 ROLES = {
-    'street': (['group_civic_street', 'group_civic_sensitive'], ['D01S01']),
-    'community': (['group_civic_community'], ['D01S01C01']),
-    'gridworker': (['group_civic_grid_worker'], ['D01S01C01B01M01S01']),
-    'merchant': (['group_civic_merchant'], []),
-    'property': (['group_civic_property'], []),
-    'station': (['group_civic_station'], []),
+    'street': (['civic_grid.group_civic_street',
+            'civic_grid.group_civic_sensitive'], ['D01S01']),
+    'community': (['civic_grid.group_civic_community'], ['D01S01C01']),
+    'gridworker': (['civic_grid.group_civic_grid_worker'],
+        ['D01S01C01B01M01S01']),
+    'merchant': (['civic_points.group_civic_merchant'], []),
     }
 MERCHANT = 'SHOP01'
 # Who fuzzes: passes every access check
@@ -881,7 +881,7 @@ def make_users(pool):
     for login, (groups, codes) in ROLES.items():
         user, = User.create([{
                     'login': login, 'name': login, 'password': PASSWORD,
-                    'groups': [('add', [ModelData.get_id('civic_grid', g)
+                    'groups': [('add', [ModelData.get_id(*g.split('.'))
                                 for g in groups])],
                     'civic_areas': [('add', [a.id for a in Area.search(
                                     [('code', 'in', codes)])])],

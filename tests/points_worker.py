@@ -74,9 +74,9 @@ def setup(database):
                 for i in range(RESIDENTS)])
         Rule.create([{'code': 'conc', 'name': 'conc', 'points': 5,
                     'category': 'resident', 'action': 'other'}])
+        merchants = ModelData.get_id('civic_points', 'group_civic_merchant')
         user, = User.create([{'login': MERCHANT_LOGIN, 'name': '商户',
-                    'groups': [('add', [ModelData.get_id(
-                                    'civic_grid', 'group_civic_merchant')])]}])
+                    'groups': [('add', [merchants])]}])
         shop_party, = Party.create([{'name': '并发超市'}])
         merchant, = Merchant.create([{'name': '并发超市', 'code': 'CONC',
                     'party': shop_party.id, 'users': [('add', [user.id])]}])
@@ -215,17 +215,26 @@ class Worker:
 
 
 def drafts(database, count):
-    "Create count draft vouchers; return their ids"
+    """Create count draft vouchers, each of a holder given the points it
+    costs (whatever the other tests spent); return their ids"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     parties = residents(database)
     with Transaction().start(database, 0) as transaction:
         pool = Pool()
+        Line = pool.get('civic.points.line')
         Redemption = pool.get('civic.points.redemption')
+        Rule = pool.get('civic.points.rule')
         offer, = pool.get('civic.points.offer').search([])
+        rule, = Rule.search([('code', '=', 'conc')])
+        holders = [parties[i % len(parties)] for i in range(count)]
+        Line.award_many([{
+                    'rule': rule.code, 'party': party,
+                    'quantity': -(-offer.points // rule.points),
+                    'description': 'drafts',
+                    } for party in holders])
         vouchers = Redemption.create([
-                {'party': parties[i % len(parties)], 'offer': offer.id}
-                for i in range(count)])
+                {'party': party, 'offer': offer.id} for party in holders])
         transaction.commit()
         return [v.id for v in vouchers]
 

@@ -151,16 +151,16 @@ class ServerTestCase(unittest.TestCase):
     def test_password_guessing_stopped(self):
         """Wrong passwords soon stop further tries, but not the real user
         on the device they logged in from before"""
-        session = self.server.session('station')
+        session = self.server.session('community')
         cookie = session.model('res.user.device', 'renew', None)
         for _ in range(6):
             with self.assertRaises(urllib.error.HTTPError) as wrong:
-                self.server.session('station', password='guess1234')
+                self.server.session('community', password='guess1234')
             self.assertEqual(wrong.exception.code, 401)
         with self.assertRaises(urllib.error.HTTPError) as refused:
-            self.server.session('station')
+            self.server.session('community')
         self.assertEqual(refused.exception.code, 429)
-        self.server.session('station', device_cookie=cookie)
+        self.server.session('community', device_cookie=cookie)
 
     def test_reversal_over_rpc(self):
         "A reversal over JSON-RPC answers, and reverses once"

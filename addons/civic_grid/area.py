@@ -30,7 +30,7 @@ AREA_KINDS = [
 
 
 class AreaLevel(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Area Level"
+    __string__ = "Area Level"
     __name__ = 'civic.area.level'
     _scope_area = CONFIGURATION
     name = fields.Char("Name", required=True, translate=True)

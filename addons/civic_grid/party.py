@@ -56,7 +56,7 @@ def id_number_facts(number):
 
 
 class KeyGroup(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Key Group"
+    __string__ = "Key Group"
     __name__ = 'civic.key.group'
     _scope_area = CONFIGURATION
     name = fields.Char("Name", required=True, translate=True)
@@ -74,7 +74,7 @@ class KeyGroup(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
 
 
 class PartyKeyGroup(ScopeMixin, ModelSQL):
-    "Resident Key Group"
+    __string__ = "Resident Key Group"
     __name__ = 'party.party-civic.key.group'
     _scope_area = 'party.household.area'
     party = fields.Many2One(

@@ -10,7 +10,7 @@ from .sensitive import PhoneFieldsMixin
 
 
 class Compound(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Compound"
+    __string__ = "Compound"
     __name__ = 'civic.compound'
     _scope_area = 'area'
     name = fields.Char("Name", required=True)
@@ -29,7 +29,7 @@ class Compound(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
 
 
 class Building(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Building"
+    __string__ = "Building"
     __name__ = 'civic.building'
     _scope_area = 'area'
     name = fields.Char("Name", required=True, help="For example 3号楼.")
@@ -62,7 +62,7 @@ class Building(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
 
 
 class BuildingUnit(ScopeMixin, ModelSQL, ModelView):
-    "Building Unit"
+    __string__ = "Building Unit"
     __name__ = 'civic.building.unit'
     _scope_area = 'building.area'
     building = fields.Many2One(
@@ -91,7 +91,7 @@ class BuildingUnit(ScopeMixin, ModelSQL, ModelView):
 class Household(
         PhoneFieldsMixin, ScopeMixin, DeactivableMixin, ModelSQL,
         ModelView):
-    "Household"
+    __string__ = "Household"
     __name__ = 'civic.household'
     _phone_fields = ('phone',)
     _scope_area = 'area'

@@ -11,7 +11,7 @@ from .scope import CONFIGURATION, ScopeMixin
 
 
 class UserArea(ScopeMixin, ModelSQL):
-    "User Area"
+    __string__ = "User Area"
     __name__ = 'res.user-civic.area'
     _scope_area = CONFIGURATION
     user = fields.Many2One(

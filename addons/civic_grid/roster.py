@@ -13,8 +13,8 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView
 
 from .exceptions import RosterError
-from .scope import ScopedWizard, pointable
 from .party import id_number_facts, id_number_problem
+from .scope import ScopedWizard, pointable
 from .sensitive import mask, sees_sensitive_data
 from .xlsx import workbook_bytes
 
@@ -35,7 +35,7 @@ MAX_ERRORS_SHOWN = 200
 
 
 class ImportStart(ModelView):
-    "Import Roster"
+    __string__ = "Import Roster"
     __name__ = 'civic.roster.import.start'
     file = fields.Binary("File", required=True, filename='filename',
         help="An XLSX file whose first row names the columns: "
@@ -44,14 +44,14 @@ class ImportStart(ModelView):
 
 
 class ImportDone(ModelView):
-    "Import Roster"
+    __string__ = "Import Roster"
     __name__ = 'civic.roster.import.done'
     households = fields.Integer("Households Created", readonly=True)
     residents = fields.Integer("Residents Created", readonly=True)
 
 
 class Import(ScopedWizard):
-    "Import Roster"
+    __string__ = "Import Roster"
     __name__ = 'civic.roster.import'
     start = StateView('civic.roster.import.start',
         'civic_grid.roster_import_start_view_form', [
@@ -275,20 +275,20 @@ def split_list(text):
 
 
 class ExportStart(ModelView):
-    "Export Roster"
+    __string__ = "Export Roster"
     __name__ = 'civic.roster.export.start'
     area = fields.Many2One('civic.area', "Area", required=True)
 
 
 class ExportResult(ModelView):
-    "Export Roster"
+    __string__ = "Export Roster"
     __name__ = 'civic.roster.export.result'
     file = fields.Binary("File", readonly=True, filename='filename')
     filename = fields.Char("File Name", readonly=True)
 
 
 class Export(ScopedWizard):
-    "Export Roster"
+    __string__ = "Export Roster"
     __name__ = 'civic.roster.export'
     start = StateView('civic.roster.export.start',
         'civic_grid.roster_export_start_view_form', [

@@ -9,11 +9,11 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView
 
-from .scope import ScopedWizard, ScopeMixin
-from .xlsx import workbook_bytes
 from .area import (
     SubtreeTotals, areas_with_levels, grid_targets_query,
     household_counts_query, percent, resident_counts_query)
+from .scope import ScopedWizard, ScopeMixin
+from .xlsx import workbook_bytes
 
 FIGURES = [
     'grid_count', 'target_households', 'households', 'household_coverage',
@@ -107,7 +107,7 @@ class AreaFigures:
 
 
 class AreaStatistics(ScopeMixin, ModelSQL, ModelView):
-    "Area Statistics"
+    __string__ = "Area Statistics"
     __name__ = 'civic.area.statistics'
     _scope_area = 'area'
     area = fields.Many2One('civic.area', "Area")
@@ -161,7 +161,7 @@ class AreaStatistics(ScopeMixin, ModelSQL, ModelView):
 
 
 class AreaBreakdown(ScopeMixin, ModelSQL, ModelView):
-    "Area Breakdown"
+    __string__ = "Area Breakdown"
     __name__ = 'civic.area.breakdown'
     _scope_area = 'area'
     area = fields.Many2One('civic.area', "Area")
@@ -214,7 +214,7 @@ class AreaBreakdown(ScopeMixin, ModelSQL, ModelView):
 
 
 class ExportStart(ModelView):
-    "Export Area Statistics"
+    __string__ = "Export Area Statistics"
     __name__ = 'civic.area.statistics.export.start'
     area = fields.Many2One(
         'civic.area', "Area", required=True,
@@ -224,14 +224,14 @@ class ExportStart(ModelView):
 
 
 class ExportResult(ModelView):
-    "Export Area Statistics"
+    __string__ = "Export Area Statistics"
     __name__ = 'civic.area.statistics.export.result'
     file = fields.Binary("File", readonly=True, filename='filename')
     filename = fields.Char("File Name", readonly=True)
 
 
 class Export(ScopedWizard):
-    "Export Area Statistics"
+    __string__ = "Export Area Statistics"
     __name__ = 'civic.area.statistics.export'
     start = StateView(
         'civic.area.statistics.export.start',

@@ -13,7 +13,7 @@ from .scope import ScopeMixin
 
 
 class Campaign(ScopeMixin, Workflow, ModelSQL, ModelView):
-    "Door-knocking Campaign"
+    __string__ = "Door-knocking Campaign"
     __name__ = 'civic.visit.campaign'
     _scope_area = 'area'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -116,7 +116,7 @@ class Campaign(ScopeMixin, Workflow, ModelSQL, ModelView):
 
 
 class Visit(ScopeMixin, ModelSQL, ModelView):
-    "Visit"
+    __string__ = "Visit"
     __name__ = 'civic.visit'
     _scope_area = 'household.area'
     campaign = fields.Many2One(

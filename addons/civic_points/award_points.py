@@ -8,7 +8,7 @@ from civic_grid.locking import waits_for_locks
 from civic_grid.scope import ScopedWizard
 
 
-class AwardStart(ModelView):
+class AwardPointsStart(ModelView):
     __string__ = "Award Points"
     __name__ = 'civic.points.award.start'
     rule = fields.Many2One(
@@ -30,7 +30,7 @@ class AwardStart(ModelView):
         return Pool().get('ir.date').today()
 
 
-class Award(ScopedWizard):
+class AwardPoints(ScopedWizard):
     __string__ = "Award Points"
     __name__ = 'civic.points.award'
     start = StateView('civic.points.award.start',

@@ -1,25 +1,22 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
-"""Monthly publicity (一月一公示), quarterly ranking (一季一评比) and annual
-awards (一年一评优): frozen snapshots of the ledger once published"""
+"""Monthly publicity (一月一公示) and quarterly ranking (一季一评比): frozen
+snapshots of the ledger once published"""
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
-
-from sql import Literal, Null, Window
+from sql import Column, Literal, Null, Window
 from sql.aggregate import Count, Sum
 from sql.functions import CurrentTimestamp, Rank
 
 from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import (
-    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
-from civic_grid.locking import waits_for_locks
+from civic_grid.report import HTMLReport
 from civic_grid.scope import ScopeMixin
 from civic_grid.xlsx import XLSXReport, labels, workbook_bytes
 
@@ -131,13 +128,13 @@ class FrozenMixin(DraftOnlyMixin):
         "Store the rows of query as the lines of record in one statement"
         Line = Pool().get(cls.lines.model_name)
         table = Line.__table__()
+        parent = Column(table, cls.lines.field)
         cursor = Transaction().connection.cursor()
-        cursor.execute(*table.delete(where=table.origin_id == record.id))
+        cursor.execute(*table.delete(where=parent == record.id))
         cursor.execute(*table.insert(
-                [table.origin_id] + [getattr(table, c) for c in columns]
+                [parent] + [getattr(table, c) for c in columns]
                 + [table.create_uid, table.create_date],
                 query))
-
 
 
 class Publicity(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
@@ -152,7 +149,7 @@ class Publicity(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
         "Month", required=True, states=_draft,
         help="Any day of the month: the first day is kept.")
     lines = fields.One2Many(
-        'civic.points.publicity.line', 'origin_id', "Lines", readonly=True,
+        'civic.points.publicity.line', 'publicity', "Lines", readonly=True,
         order=[('points', 'DESC'), ('party', 'ASC')])
     people = fields.Function(fields.Integer("People"), 'get_totals')
     points = fields.Function(fields.Integer("Points"), 'get_totals')
@@ -183,10 +180,10 @@ class Publicity(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
         Line = Pool().get('civic.points.publicity.line')
         line = Line.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*line.select(line.origin_id,
+        cursor.execute(*line.select(line.publicity,
                 Count(line.id), Sum(line.points),
-                where=line.origin_id.in_([p.id for p in publicities]),
-                group_by=[line.origin_id]))
+                where=line.publicity.in_([p.id for p in publicities]),
+                group_by=[line.publicity]))
         totals = {i: (c, s) for i, c, s in cursor}
         return {
             'people': {p.id: totals.get(p.id, (0, 0))[0]
@@ -213,6 +210,25 @@ class Publicity(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
 class ComputedLinesMixin:
     "The lines of a publicity or a ranking: computed, never changed by hand"
     __slots__ = ()
+    # the name of the lines' Many2One to their publicity or ranking
+    _parent = None
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add(cls._parent)
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (Column(t, cls._parent), Index.Range())))
+
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        # the column was origin_id until 8.0.1
+        if (table_h.column_exist('origin_id')
+                and not table_h.column_exist(cls._parent)):
+            table_h.column_rename('origin_id', cls._parent)
+        super().__register__(module)
 
     @classmethod
     def check_modification(cls, mode, lines, values=None, external=False):
@@ -225,8 +241,9 @@ class ComputedLinesMixin:
 class PublicityLine(ComputedLinesMixin, ScopeMixin, ModelSQL, ModelView):
     __string__ = "Monthly Points Publicity Line"
     __name__ = 'civic.points.publicity.line'
-    _scope_area = 'origin_id.area'
-    origin_id = fields.Many2One(
+    _scope_area = 'publicity.area'
+    _parent = 'publicity'
+    publicity = fields.Many2One(
         'civic.points.publicity', "Publicity", required=True,
         ondelete='CASCADE')
     party = fields.Many2One('party.party', "Name", readonly=True)
@@ -235,13 +252,6 @@ class PublicityLine(ComputedLinesMixin, ScopeMixin, ModelSQL, ModelView):
     category_string = category.translated('category')
     points = fields.Integer("Points", readonly=True)
     lines = fields.Integer("Records", readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('origin_id')
-        t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.origin_id, Index.Range())))
 
 
 class Ranking(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
@@ -257,7 +267,7 @@ class Ranking(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
         PERIODS, "Period", required=True, sort=False, states=_draft)
     period_string = period.translated('period')
     lines = fields.One2Many(
-        'civic.points.ranking.line', 'origin_id', "Lines", readonly=True,
+        'civic.points.ranking.line', 'ranking', "Lines", readonly=True,
         order=[('category', 'ASC'), ('rank', 'ASC'), ('party', 'ASC')])
     del _draft
 
@@ -323,8 +333,9 @@ class Ranking(ScopeMixin, FrozenMixin, Workflow, ModelSQL, ModelView):
 class RankingLine(ComputedLinesMixin, ScopeMixin, ModelSQL, ModelView):
     __string__ = "Points Ranking Line"
     __name__ = 'civic.points.ranking.line'
-    _scope_area = 'origin_id.area'
-    origin_id = fields.Many2One(
+    _scope_area = 'ranking.area'
+    _parent = 'ranking'
+    ranking = fields.Many2One(
         'civic.points.ranking', "Ranking", required=True,
         ondelete='CASCADE')
     category = fields.Selection(
@@ -334,112 +345,11 @@ class RankingLine(ComputedLinesMixin, ScopeMixin, ModelSQL, ModelView):
     party = fields.Many2One('party.party', "Name", readonly=True)
     points = fields.Integer("Points", readonly=True)
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('origin_id')
-        t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.origin_id, Index.Range())))
-
     def get_rec_name(self, name):
         return f'{self.rank}. {self.party.rec_name} ({self.points})'
 
 
-class Honour(ScopeMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView):
-    __string__ = "Annual Award"
-    __name__ = 'civic.points.honour'
-    _scope_area = 'area'
-    _draft = {'readonly': Eval('state') != 'draft'}
-    ranking_line = fields.Many2One(
-        'civic.points.ranking.line', "Chosen from", required=True,
-        ondelete='RESTRICT', states=_draft,
-        domain=[
-            ('origin_id.period', '=', 'year'),
-            ('origin_id.state', '=', 'published'),
-            ],
-        help="A place in a published ranking of the whole year.")
-    title = fields.Char(
-        "Title", required=True, states=_draft,
-        help="For example: 最美红色楼长.")
-    party = fields.Function(
-        fields.Many2One('party.party', "Name"), 'get_from_ranking')
-    year = fields.Function(fields.Integer("Year"), 'get_from_ranking')
-    area = fields.Function(
-        fields.Many2One('civic.area', "Area"), 'get_from_ranking',
-        searcher='search_area')
-    points = fields.Function(fields.Integer("Points"), 'get_from_ranking')
-    rank = fields.Function(fields.Integer("Rank"), 'get_from_ranking')
-    approved_by = fields.Many2One(
-        'res.user', "Approved by", readonly=True, ondelete='RESTRICT')
-    award_line = fields.Many2One(
-        'civic.points.line', "Points Awarded", readonly=True,
-        ondelete='RESTRICT')
-    state = fields.Selection([
-            ('draft', "Draft"),
-            ('approved', "Approved"),
-            ], "State", required=True, readonly=True, sort=False)
-    del _draft
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('line_title_unique', Unique(t, t.ranking_line, t.title),
-                'civic_points.msg_honour_unique'),
-            ]
-        cls._transitions |= {('draft', 'approved')}
-        cls._buttons.update({
-                'approve': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                })
-        # approving may award points
-        cls.__rpc__['approve'] = waits_for_locks(instantiate=0)
-
-    @classmethod
-    def default_state(cls):
-        return 'draft'
-
-    def get_rec_name(self, name):
-        return f'{self.title} {self.ranking_line.party.rec_name}'
-
-    def get_from_ranking(self, name):
-        line = self.ranking_line
-        value = {
-            'party': line.party,
-            'year': line.origin_id.year,
-            'area': line.origin_id.area,
-            'points': line.points,
-            'rank': line.rank,
-            }[name]
-        return getattr(value, 'id', value)
-
-    @classmethod
-    def search_area(cls, name, clause):
-        return [('ranking_line.origin_id.area' + clause[0][len(name):],
-                *clause[1:])]
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('approved')
-    def approve(cls, honours):
-        pool = Pool()
-        Configuration = pool.get('civic.points.configuration')
-        Line = pool.get('civic.points.line')
-        rule = Configuration(1).honour_rule
-        for honour in honours:
-            honour.approved_by = Transaction().user
-            if rule:
-                honour.award_line = Line.award(
-                    rule.code, honour.party, 1, origin=honour,
-                    description=honour.title)
-        with without_check_access():
-            cls.save(honours)
-
-
-class PublicityReport(Report):
+class PublicityReport(HTMLReport):
     __string__ = "Monthly publicity notice"
     __name__ = 'civic.points.publicity.notice'
 
@@ -465,7 +375,7 @@ class PublicityXLSX(XLSXReport):
             cursor.execute(*line.join(party,
                     condition=line.party == party.id).select(
                     party.name, line.category, line.points, line.lines,
-                    where=line.origin_id == publicity.id,
+                    where=line.publicity == publicity.id,
                     order_by=[line.points.desc, party.name]))
             sheets.append((publicity.rec_name, header,
                     [[name, categories.get(category) or '', points, lines]
@@ -473,6 +383,6 @@ class PublicityXLSX(XLSXReport):
         return workbook_bytes(sheets)
 
 
-class RankingReport(Report):
+class RankingReport(HTMLReport):
     __string__ = "Points ranking notice"
     __name__ = 'civic.points.ranking.notice'

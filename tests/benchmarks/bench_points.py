@@ -499,7 +499,7 @@ def measure_ranking(args):
                 Ranking.compute([ranking])
             _, median = best_of(compute, repeat=4)
             lines = RankingLine.search_count(
-                [('origin_id', '=', ranking.id)])
+                [('ranking', '=', ranking.id)])
         transaction.rollback()
     report(f'quarterly ranking D01 {year} {period} ({lines} lines)',
         median, 2, 's')
@@ -526,7 +526,7 @@ def ensure_merchants():
     Merchant = pool.get('civic.points.merchant')
     Offer = pool.get('civic.points.offer')
     ModelData = pool.get('ir.model.data')
-    group = ModelData.get_id('civic_grid', 'group_civic_merchant')
+    group = ModelData.get_id('civic_points', 'group_civic_merchant')
     offers = {}
     for number in range(1, MERCHANTS + 1):
         login = f'bench_m{number:02d}'
