@@ -7,17 +7,19 @@ import os
 import sys
 
 PASSWORD = 'civicgrid2026'
-# login, name, groups, scope (area code or None), sensitive data
+# login, name, groups (module.XML id, each module owns its groups), scope
+# (area code or None), sensitive data
 USERS = [
-    ('civic_admin', '网格治理管理员', ['group_civic_admin'], None, True),
-    ('street', '街道工作人员（兰山街道）', ['group_civic_street'], 'D01S01', True),
-    ('community', '社区工作人员（和平社区）', ['group_civic_community'],
-        'D01S01C01', False),
-    ('gridworker', '网格员（第1小网格）', ['group_civic_grid_worker'],
+    ('civic_admin', '网格治理管理员', ['civic_grid.group_civic_admin'], None,
+        True),
+    ('street', '街道工作人员（兰山街道）', ['civic_grid.group_civic_street'],
+        'D01S01', True),
+    ('community', '社区工作人员（和平社区）',
+        ['civic_grid.group_civic_community'], 'D01S01C01', False),
+    ('gridworker', '网格员（第1小网格）', ['civic_grid.group_civic_grid_worker'],
         'D01S01C01B01M01S01', False),
-    ('merchant', '积分超市商户', ['group_civic_merchant'], None, False),
-    ('property', '物业企业', ['group_civic_property'], None, False),
-    ('station', '驿站管理员', ['group_civic_station'], None, False),
+    ('merchant', '积分超市商户', ['civic_points.group_civic_merchant'], None,
+        False),
     ]
 
 
@@ -33,7 +35,7 @@ def ensure_users(password=PASSWORD):
         Lang.write([zh_cn], {'translatable': True})
     users = []
     for login, name, groups, scope, sensitive in USERS:
-        group_ids = [ModelData.get_id('civic_grid', g) for g in groups]
+        group_ids = [ModelData.get_id(*g.split('.')) for g in groups]
         if sensitive:
             group_ids.append(
                 ModelData.get_id('civic_grid', 'group_civic_sensitive'))

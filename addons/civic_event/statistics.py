@@ -20,8 +20,8 @@ from civic_grid.scope import AGGREGATE, ScopeMixin, is_id
 from civic_grid.xlsx import XLSXReport, labels, workbook_bytes
 
 from .category import LEVEL_ORDER, LEVELS
-from .exceptions import StatisticsError
 from .event import SOURCES
+from .exceptions import StatisticsError
 
 RESOLVED_STATES = ('resolved', 'feedback', 'closed')
 # Duplicates are merged into the event they repeat: they are not counted
@@ -150,7 +150,8 @@ def event_query(dimensions, complaints_only=False, level_on_time=False):
         *(expression.as_(name) for name, expression in dimensions(event)),
         flag(resolved).as_('resolved'),
         flag(on_time).as_('on_time'),
-        Case((resolved & (event.resolved_at != Null),
+        Case(
+            (resolved & (event.resolved_at != Null),
                 hours_between(event.reported_at, event.resolved_at)),
             else_=Null).as_('hours'),
         flag(rated).as_('rated'),
