@@ -8,6 +8,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from civic_grid.area import path_ids
 from civic_grid.scope import is_id
 
 # The area levels of the loops above the grid, by their XML ids: the codes
@@ -49,8 +50,7 @@ class Area(metaclass=PoolMeta):
             cursor.execute(*area.select(area.id, area.path,
                     where=area.id.in_(sub_ids)))
             paths.update(cursor)
-        wanted = {int(a) for p in paths.values() if p
-            for a in p.split('/') if a}
+        wanted = {a for i, p in paths.items() for a in path_ids(i, p)}
         wanted.update(area_ids)
         level_of = {}
         for sub_ids in grouped_slice(list(wanted)):
@@ -60,8 +60,7 @@ class Area(metaclass=PoolMeta):
             level_of.update(cursor)
         result = {}
         for area_id in area_ids:
-            chain = [int(a) for a in (paths.get(area_id) or '').split('/')
-                if a] or [area_id]
+            chain = path_ids(area_id, paths.get(area_id))
             found = {}
             for ancestor in chain:
                 key = loops.get(level_of.get(ancestor))

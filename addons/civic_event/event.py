@@ -17,6 +17,7 @@ from trytond.transaction import Transaction, check_access, without_check_access
 from trytond.wizard import Button, StateTransition, StateView
 
 from civic_grid import clock
+from civic_grid.area import path_ids
 from civic_grid.locking import lock, waits_for_locks
 from civic_grid.scope import ScopedWizard, ScopeMixin, is_id
 from civic_grid.sensitive import MASKED_STATES, SensitiveMixin
@@ -1128,9 +1129,7 @@ def metres(event, other):
 
 def _path_ids(area):
     "The ids of area and the areas above it"
-    if not area:
-        return []
-    return [int(i) for i in (area.path or '').split('/') if i] or [area.id]
+    return path_ids(area.id, area.path) if area else []
 
 
 class History(ScopeMixin, ModelSQL, ModelView):

@@ -21,6 +21,7 @@ from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from civic_grid import clock
 from civic_grid.scope import CONFIGURATION, ScopeMixin
 
 from .event import DESCRIPTION_MAX, OPEN_STATES, SOURCES
@@ -559,7 +560,7 @@ def search_requests(params):
     span = dt.timedelta(days=DEFAULT_DAYS)
     try:
         if start is None and end is None:
-            end = dt.datetime.now()
+            end = clock.now()
             start = end - span
         elif start is None:
             start = end - span

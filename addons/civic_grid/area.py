@@ -11,6 +11,7 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields, tree)
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import LevelError
@@ -172,6 +173,11 @@ class Area(
         return result
 
 
+def path_ids(area_id, path):
+    "The ids of the area and of the areas above it, from its materialized path"
+    return [int(a) for a in (path or '').split('/') if a] or [area_id]
+
+
 def household_counts_query():
     "(grid id, active households) rows"
     household = Pool().get('civic.household').__table__()
@@ -257,11 +263,9 @@ class SubtreeTotals:
         cursor = Transaction().connection.cursor()
         missing = [i for i in area_ids
             if i is not None and i not in self._ancestors]
-        for i in range(0, len(missing), 10000):
+        for sub_ids in grouped_slice(missing):
             cursor.execute(*table.select(table.id, table.path,
-                    where=table.id.in_(missing[i:i + 10000])))
+                    where=table.id.in_(list(sub_ids))))
             for area_id, path in cursor:
-                path = path or f'{area_id}/'
-                self._ancestors[area_id] = [
-                    int(a) for a in path.strip('/').split('/')
-                    if int(a) in self.wanted]
+                self._ancestors[area_id] = [a for a in path_ids(area_id, path)
+                    if a in self.wanted]

@@ -15,7 +15,7 @@ CLOCK_KEY = '_civic_now'
 
 def now():
     "The current time, to the second"
-    value = Transaction().context.get(CLOCK_KEY)
+    value = (Transaction().context or {}).get(CLOCK_KEY)
     if value is None:
         value = dt.datetime.now()
     return value.replace(microsecond=0)

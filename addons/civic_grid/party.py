@@ -13,6 +13,7 @@ from trytond.pyson import Bool, Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from . import clock
 from .exceptions import IDNumberError
 from .scope import CONFIGURATION, ScopeMixin
 from .sensitive import MASKED_STATES, SensitiveMixin
@@ -42,7 +43,7 @@ def id_number_problem(number):
         birth_date = ric.get_birth_date(number)
     except ValidationError:
         return 'civic_grid.msg_id_number_birth_date'
-    if not (MIN_BIRTH_DATE <= birth_date <= dt.date.today()):
+    if not (MIN_BIRTH_DATE <= birth_date <= clock.today()):
         return 'civic_grid.msg_id_number_birth_date'
     if ric.calc_check_digit(number) != number[17]:
         return 'civic_grid.msg_id_number_checksum'

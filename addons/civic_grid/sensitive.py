@@ -12,7 +12,7 @@ import re
 
 import phonenumbers
 from phonenumbers.shortnumberinfo import is_valid_short_number_for_region
-from sql import Column
+from sql import Column, Values
 
 from trytond.i18n import gettext
 from trytond.model import fields
@@ -174,15 +174,18 @@ class SensitiveMixin:
         "Check and store the full values of [(record, {field name: value})]"
         pairs = [(r, v) for r, v in pairs if v]
         cls.check_sensitive(pairs)
+        # In SQL: the full values live in columns that are no fields, so
+        # that no read, search, export or copy through the ORM reaches them
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         for name in cls._sensitive_masks:
-            rows = [(v[name], r.id) for r, v in pairs if name in v]
-            if rows:
-                query, _ = tuple(table.update(
-                        [Column(table, name + '_full')], [None],
-                        where=table.id == 0))
-                cursor.executemany(query, rows)
+            rows = [(r.id, v[name]) for r, v in pairs if name in v]
+            for sub_rows in grouped_slice(rows):
+                new = Values(list(sub_rows))
+                cursor.execute(*table.update(
+                        [Column(table, name + '_full')],
+                        [Column(new, 'column2')], from_=[new],
+                        where=table.id == Column(new, 'column1')))
 
     @classmethod
     def check_sensitive(cls, pairs):
