@@ -924,7 +924,7 @@ def make_outside_records(pool):
     vouchers = Redemption.create([{'party': resident.id,
                 'offer': merchant.offers[0].id} for _ in range(3)])
     Redemption.issue(vouchers)
-    Redemption._redeem(vouchers[:1])
+    Redemption.redeem_code(vouchers[0].code)
     Settlement.prepare(today)
     month = today.replace(day=1)
     publicity, = Publicity.create([{'area': community.id, 'month': month}])
