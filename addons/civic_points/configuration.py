@@ -1,5 +1,7 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from civic_grid.scope import CONFIGURATION, ScopeMixin
 
@@ -26,6 +28,20 @@ class Configuration(ScopeMixin, ModelSingleton, ModelSQL, ModelView):
         'civic.points.rule', "Annual Award Rule",
         help="If set, approving an annual award gives its holder points "
         "by this rule.")
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        ModelData = Pool().get('ir.model.data')
+        data = ModelData.__table__()
+        cursor = Transaction().connection.cursor()
+        # The merchant group and its "no residents" rule were civic_grid's
+        # until 8.0.1: they stay the same records, now this module's
+        cursor.execute(*data.update([data.module], [module],
+                where=(data.module == 'civic_grid')
+                & data.fs_id.in_([
+                        'group_civic_merchant',
+                        'rule_group_resident_none_merchant'])))
 
     @classmethod
     def default_voucher_validity_days(cls):
