@@ -13,9 +13,14 @@ from trytond.transaction import Transaction
 CLOCK_KEY = '_civic_now'
 
 
+def moment():
+    "The time the context sets, or None for the server's"
+    return (Transaction().context or {}).get(CLOCK_KEY)
+
+
 def now():
     "The current time, to the second"
-    value = (Transaction().context or {}).get(CLOCK_KEY)
+    value = moment()
     if value is None:
         value = dt.datetime.now()
     return value.replace(microsecond=0)

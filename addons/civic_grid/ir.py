@@ -1,8 +1,7 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 from trytond.pool import PoolMeta
-from trytond.transaction import Transaction
 
-from .clock import CLOCK_KEY
+from . import clock
 
 
 class Cron(metaclass=PoolMeta):
@@ -22,7 +21,7 @@ class Date(metaclass=PoolMeta):
 
     @classmethod
     def today(cls, timezone=None):
-        moment = Transaction().context.get(CLOCK_KEY)
+        moment = clock.moment()
         if moment is not None:
             return moment.date()
         return super().today(timezone=timezone)
