@@ -34,6 +34,13 @@ class Configuration(ScopeMixin, ModelSingleton, ModelSQL, ModelView):
             ('unsatisfied_below', '<=', 5)],
         help="A satisfaction under this rating counts as unsatisfied: "
         "the event may then be reopened once.")
+    open311_contact = fields.Char(
+        "Open311 Contact",
+        help="How API clients reach the people who run this server "
+        "(Open311 discovery), for example an e-mail address and a phone.")
+    open311_key_service = fields.Char(
+        "Open311 Key Service",
+        help="How an application gets an API key (Open311 discovery).")
 
     @classmethod
     def default_event_sequence(cls):

@@ -16,12 +16,15 @@ from urllib.parse import parse_qsl, urlsplit
 from sql import Null
 from sql.operators import Not
 
+from trytond.config import config
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from civic_grid import clock
+from civic_grid.area import path_ids
 from civic_grid.scope import CONFIGURATION, ScopeMixin
 
 from .event import DESCRIPTION_MAX, OPEN_STATES, SOURCES
@@ -32,7 +35,6 @@ FORMATS = {
     'xml': 'text/xml',
     }
 MAX_RESULTS = 1000
-MAX_IDS = 1000
 DEFAULT_DAYS = 90
 # Longest accepted text of each parameter (the description has its own)
 TEXT_SIZES = {
@@ -50,7 +52,8 @@ TEXT_SIZES = {
     'media_url': 2000,
     'lat': 50,
     'long': 50,
-    'service_request_id': 20000,
+    # FixMyStreet asks for every id of a body at once (thousands)
+    'service_request_id': 1024 * 1024,
     'start_date': 50,
     'end_date': 50,
     'status': 50,
@@ -155,6 +158,11 @@ class ApiClient(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
 
 def new_key():
     return secrets.token_urlsafe(24)
+
+
+# The attributes a service that refuses anonymous reports requires, each
+# also accepted as the standard's parameters (first_name/last_name, phone)
+NAMED_ATTRIBUTES = ('reporter_name', 'reporter_phone')
 
 
 # --- reading parameters --------------------------------------------------
@@ -312,6 +320,26 @@ def language(request):
     return 'en'
 
 
+def attributes(params):
+    """The text of the service attributes sent as attribute[code] (a form)
+    or as an attribute object (JSON)"""
+    values = {}
+    nested = params.get('attribute')
+    if isinstance(nested, dict):
+        values.update({f'attribute[{k}]': v for k, v in nested.items()})
+    elif nested is not None:
+        raise error(400, 'text_type', parameter='attribute')
+    values.update({k: v for k, v in params.items()
+            if isinstance(k, str) and k.startswith('attribute[')})
+    result = {}
+    for key, value in values.items():
+        code = key[len('attribute['):].rstrip(']')
+        if code in NAMED_ATTRIBUTES:
+            result[code] = text(values, key, size=TEXT_SIZES.get(
+                    'first_name' if code == 'reporter_name' else 'phone'))
+    return result
+
+
 def reporter_name(first, last):
     "The full name, family name first without a space in Chinese"
     if first and last:
@@ -320,6 +348,20 @@ def reporter_name(first, last):
             return last + first
         return f'{first} {last}'
     return first or last
+
+
+def discovery_contacts(url):
+    """(contact, key_service) of discovery: the Civic configuration's, else
+    trytond.conf's [open311] options, else where the API keys come from"""
+    Configuration = Pool().get('civic.event.configuration')
+    configuration = Configuration(1)
+    contact = (configuration.open311_contact
+        or config.get('open311', 'contact', default=None)
+        or gettext('civic_event.msg_open311_contact', url=url))
+    key_service = (configuration.open311_key_service
+        or config.get('open311', 'key_service', default=None)
+        or gettext('civic_event.msg_open311_key_service'))
+    return contact, key_service
 
 
 # --- services ------------------------------------------------------------
@@ -338,12 +380,40 @@ def service_dict(category):
     return {
         'service_code': category.code,
         'service_name': category.name,
-        'description': category.description,
-        'metadata': False,
+        'description': service_description(category),
+        'metadata': bool(service_attributes(category)),
         'type': 'realtime',
         'keywords': category.keywords,
         'group': category.parent.name if category.parent else None,
         }
+
+
+def service_description(category):
+    "The category's notes, its department and its time limits at the grid"
+    parts = [category.description]
+    if category.department:
+        parts.append(gettext('civic_event.msg_open311_department',
+                department=category.department))
+    parts.append(service_notice(category))
+    return '\n'.join(p.strip() for p in parts if p and p.strip()) or None
+
+
+def service_attributes(category):
+    """The attributes of the service definition: a service that refuses
+    anonymous reports requires the reporter's name and phone"""
+    if category.anonymous:
+        return []
+    return [{
+            'variable': True,
+            'code': code,
+            'datatype': 'string',
+            'required': True,
+            'datatype_description': gettext(
+                f'civic_event.msg_open311_attribute_{code}_format'),
+            'order': order,
+            'description': gettext(
+                f'civic_event.msg_open311_attribute_{code}'),
+            } for order, code in enumerate(NAMED_ATTRIBUTES, 1)]
 
 
 def service(code):
@@ -440,7 +510,8 @@ def event_values(params):
             raise error(400, 'media_url_invalid')
     first_name = text(params, 'first_name')
     last_name = text(params, 'last_name')
-    phone = text(params, 'phone')
+    attribute = attributes(params)
+    phone = text(params, 'phone') or attribute.get('reporter_phone')
     email = text(params, 'email')
     if email and not _EMAIL.fullmatch(email):
         raise error(400, 'email_invalid', value=shorten(email))
@@ -460,10 +531,15 @@ def event_values(params):
     if not area:
         raise error(400, 'no_area')
 
-    name = reporter_name(first_name, last_name)
+    name = (reporter_name(first_name, last_name)
+        or attribute.get('reporter_name'))
+    given = {'reporter_name': name, 'reporter_phone': phone}
+    for definition in service_attributes(category):
+        if definition['required'] and not given.get(definition['code']):
+            raise error(400, 'attribute_required', service=category.name,
+                code=definition['code'],
+                attribute=definition['description'])
     anonymous = not (name or phone or email)
-    if anonymous and not category.anonymous:
-        raise error(400, 'anonymous', service=category.name)
 
     values = {
         'source': api_client.source,
@@ -501,10 +577,8 @@ def created_dict(event, category):
 
 def request_ids(value):
     "The service request ids of a comma-separated list"
-    ids = [i.strip() for i in value.split(',') if i.strip()]
-    if len(ids) > MAX_IDS:
-        raise error(400, 'too_many_ids', max=MAX_IDS)
-    return list(dict.fromkeys(ids))
+    ids = (i.strip() for i in value.split(','))
+    return list(dict.fromkeys(i for i in ids if i and len(i) <= 100))
 
 
 def search_requests(params):
@@ -518,7 +592,15 @@ def search_requests(params):
 
     ids = text(params, 'service_request_id')
     if ids:
-        return read_requests(event.number.in_(request_ids(ids)), event)
+        # the spec caps the results, not the ids asked: the first
+        # MAX_RESULTS of them, newest first
+        result = []
+        for sub_ids in grouped_slice(request_ids(ids)):
+            result.extend(read_requests(
+                    event.number.in_(list(sub_ids)), event))
+        result.sort(key=lambda r: (r['requested_datetime'] or '',
+                r['service_request_id']), reverse=True)
+        return result[:MAX_RESULTS]
 
     where = event.id != Null
     codes = text(params, 'service_code')
@@ -592,7 +674,7 @@ def read_requests(where, event):
         master.number, event.category, event.description,
         event.reported_at, event.create_date, event.write_date,
         event.resolve_deadline, event.address, area.code, event.latitude,
-        event.longitude, event.media_url,
+        event.longitude, event.media_url, event.area,
         where=where,
         order_by=[event.reported_at.desc, event.id.desc],
         limit=MAX_RESULTS)
@@ -600,11 +682,18 @@ def read_requests(where, event):
     rows = cursor.fetchall()
     categories = {c.id: c for c in Category.browse(
             list({r[5] for r in rows}))}
+    places = area_places({r[-1] for r in rows if r[-1] and (
+                    r[11] is None or r[13] is None or r[14] is None)})
     notices = {}
     result = []
     for (number, state, resolution, rejection, master_number, category_id,
             description, reported_at, created, written, deadline, address,
-            area_code, latitude, longitude, media_url) in rows:
+            area_code, latitude, longitude, media_url, area_id) in rows:
+        if area_id in places:
+            centre, area_address = places[area_id]
+            if latitude is None or longitude is None:
+                latitude, longitude = centre
+            address = address or area_address
         category = categories[category_id]
         if category_id not in notices:
             notices[category_id] = service_notice(category)
@@ -637,6 +726,36 @@ def read_requests(where, event):
                 'media_url': media_url,
                 })
     return result
+
+
+def area_places(area_ids):
+    """{area id: ((latitude, longitude), address)} for requests that give
+    no position or no address: the centre of the area (or of the nearest
+    area above it that has one) and the names of the area and those above
+    it"""
+    Area = Pool().get('civic.area')
+    if not area_ids:
+        return {}
+    areas = Area.browse(list(area_ids))
+    paths = {a.id: path_ids(a.id, a.path) for a in areas}
+    above = {a.id: a for a in Area.browse(
+            list({i for p in paths.values() for i in p}))}
+    places = {}
+    for area_id, path in paths.items():
+        chain = [above[i] for i in path if i in above]
+        centre = next(((a.latitude, a.longitude) for a in reversed(chain)
+                if a.latitude is not None and a.longitude is not None),
+            (None, None))
+        places[area_id] = (centre, join_names([a.name for a in chain]))
+    return places
+
+
+def join_names(names):
+    "Chinese place names follow each other without a space"
+    if all(unicodedata.east_asian_width(n[-1]) in {'W', 'F'}
+            for n in names if n):
+        return ''.join(names)
+    return ', '.join(reversed(names))
 
 
 def request_dict(number):

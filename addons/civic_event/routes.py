@@ -24,7 +24,6 @@ from sql.conditionals import Coalesce
 from werkzeug.exceptions import HTTPException
 
 from trytond import backend
-from trytond.config import config
 from trytond.exceptions import UserError, UserWarning
 from trytond.protocols.wrappers import (
     Response, allow_null_origin, set_max_request_size, with_pool,
@@ -230,11 +229,13 @@ def discovery(request, pool):
             Max(Coalesce(category.write_date, category.create_date))))
     changeset, = cursor.fetchone()
     changeset = open311.w3c_format(changeset)
-    url = request.host_url + quote(pool.database_name) + '/open311/v2/'
+    # clients append "/requests.xml": no slash at the end
+    url = request.host_url + quote(pool.database_name) + '/open311/v2'
+    contact, key_service = open311.discovery_contacts(url)
     return 200, 'discovery', {
         'changeset': changeset,
-        'contact': config.get('open311', 'contact', default=None),
-        'key_service': config.get('open311', 'key_service', default=None),
+        'contact': contact,
+        'key_service': key_service,
         'endpoints': [{
                 'specification': open311.SPECIFICATION,
                 'url': url,
@@ -256,7 +257,7 @@ def service_definition(request, pool, service_code):
     category = open311.service(service_code)
     return 200, 'service_definition', {
         'service_code': category.code,
-        'attributes': [],
+        'attributes': open311.service_attributes(category),
         }
 
 
@@ -266,7 +267,9 @@ def requests(request, pool):
         Event = pool.get('civic.event')
         values, category = open311.event_values(open311.read_body(request))
         event, = Event.create([values])
-        return 201, 'service_requests', [
+        # 200, as the published definition lists: clients in the wild
+        # (FixMyStreet, the PyPI libraries) accept it, some refuse a 201
+        return 200, 'service_requests', [
             open311.created_dict(event, category)]
     return 200, 'service_requests', open311.search_requests(request.args)
 

@@ -5,9 +5,16 @@
 Run through scripts/screenshot, which installs Chromium, chromedriver, the
 CJK fonts and selenium first.  Without a URL, scripts/run is started on a
 free port (8010 and up) with the existing database and stopped at the end.
-The PNG files go to var/screenshots/ and their paths are printed."""
+The PNG files go to var/screenshots/ and their paths are printed.
+
+The first screens (`first`, or `first_<login>`) are what each demo user
+sees right after logging in, with Chromium in Chinese (first_<login>_zh)
+and in English (first_<login>_en); for the Chinese ones, the visible
+labels without a Chinese character are printed (untranslated labels)."""
 import argparse
+import functools
 import os
+import re
 import sys
 import tempfile
 import time
@@ -57,6 +64,30 @@ MENU_EVENT_STATISTICS = '统计分析'
 MENU_EVENTS_PER_MONTH = '网格事件月度统计'
 MENU_EVENTS_PER_LEVEL = '网格事件分级统计'
 
+# the first screens: who logs in, with which password
+FIRST_LOGINS = [
+    ('admin', 'admin'),
+    ('civic_admin', PASSWORD),
+    ('street', PASSWORD),
+    ('community', PASSWORD),
+    ('gridworker', PASSWORD),
+    ('merchant', PASSWORD),
+    ]
+# and in which languages: (suffix, Chromium's --lang, Accept-Language)
+FIRST_LANGUAGES = [
+    ('zh', 'zh-CN', 'zh-CN,zh'),
+    ('en', 'en-US', 'en-US,en'),
+    ]
+# a dialog sao opens by itself (a wizard), not the login or password one
+WIZARD = '.modal:not(.login-dialog):not(.ask-dialog) .modal-dialog'
+# the labels searched for untranslated words
+LABELS = ', '.join([
+        '#menu .treeview td', '.nav-tabs a', '.treeview th',
+        '.tab-pane.active label', '.tab-pane.active button',
+        '.modal-dialog label'])
+CJK = re.compile('[\u2e80-\u303f\u3400-\u4dbf\u4e00-\u9fff'
+    '\uf900-\ufaff\uff00-\uffef]')
+
 SCREENS = [
     'login', 'area_tree', 'resident_form', 'area_statistics',
     'area_statistics_graph',
@@ -64,7 +95,8 @@ SCREENS = [
     'points_monthly_graph',
     'merchant_redeem', 'merchant_redeemed', 'merchant_redemptions',
     'event_list', 'event_form', 'event_statistics_graph',
-    'event_level_graph']
+    'event_level_graph',
+    'first'] + [f'first_{login}' for login, _ in FIRST_LOGINS]
 
 
 def say(message):
@@ -86,7 +118,8 @@ def answers(url):
 class Client:
     "One Chromium with a fresh profile, logged into sao as one user"
 
-    def __init__(self, url, database, out_dir):
+    def __init__(self, url, database, out_dir, language=None):
+        "language: (--lang, Accept-Language), else Chromium's default"
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
         self.url = url
@@ -100,6 +133,11 @@ class Client:
         for flag in CHROMIUM_FLAGS:
             options.add_argument(flag)
         options.add_argument(f'--user-data-dir={self.profile.name}')
+        if language:
+            lang, accept = language
+            options.add_argument(f'--lang={lang}')
+            options.add_experimental_option('prefs', {
+                    'intl.accept_languages': accept})
         self.driver = webdriver.Chrome(
             service=Service(CHROMEDRIVER), options=options)
         # --window-size includes the (invisible) browser frame in headless
@@ -163,6 +201,14 @@ class Client:
     # sao
 
     def login(self, login, password=PASSWORD):
+        shots = self.sign_in(login, password)
+        self.wait(lambda: self.visible('#menu .treeview tbody tr'),
+            'the menu')
+        self.idle()
+        return shots
+
+    def sign_in(self, login, password):
+        "the login and password dialogs, answered"
         say(f'logging in as {login}')
         self.driver.get(f'{self.url}/#{self.database}')
         entry, = self.wait(
@@ -188,10 +234,55 @@ class Client:
             'the password dialog')
         password_entry.send_keys(password)
         self.visible('.ask-dialog .btn-primary')[0].click()
-        self.wait(lambda: self.visible('#menu .treeview tbody tr'),
-            'the menu')
-        self.idle()
         return shots
+
+    def wait_first_screen(self):
+        "what sao opens after the login: a wizard, else the menu (and tabs)"
+        self.wait(lambda: not self.visible('.ask-dialog'),
+            'the password check')
+        self.wait(lambda: self.visible(WIZARD) or self.find(
+                '#menu .treeview'), 'the menu or a wizard')
+        self.idle(settle=1)
+        if not self.visible(WIZARD):
+            # sao loads the menu once the user's actions are done
+            self.wait(lambda: self.find('#menu .treeview'), 'the menu')
+            self.idle()
+
+    def expand_menu(self):
+        "expand the visible top-level entries of the menu, one by one"
+        tried = []
+        while True:
+            found = self.driver.execute_script('''
+                var screen = Sao.main_menu_screen;
+                var view = screen ? screen.current_view : null;
+                for (const row of (view ? view.rows : [])) {
+                    if (row.expander && !row.is_expanded()
+                            && row.el.is(':visible')
+                            && row.expander.css('visibility') == 'visible'
+                            && !arguments[0].includes(row.record.id)) {
+                        return [row.record.id,
+                            row.el.find('.column-char')[0]];
+                    }
+                }
+                return null;
+                ''', tried)
+            if not found:
+                return
+            tried.append(found[0])
+            found[1].click()
+            self.idle()
+
+    def untranslated(self):
+        "the visible labels with a word in Latin letters and no CJK one"
+        texts = self.driver.execute_script(
+            'return jQuery(arguments[0]).filter(":visible").map('
+            'function() { return this.innerText; }).get();', LABELS)
+        found = []
+        for text in (' '.join(t.split()) for t in texts):
+            if (re.search('[A-Za-z]{3,}', text) and not CJK.search(text)
+                    and text not in found):
+                found.append(text)
+        return found
 
     def menu_cell(self, name):
         from selenium.webdriver.common.by import By
@@ -497,6 +588,35 @@ def event_level_graph(client):
     return event_graph(client, MENU_EVENTS_PER_LEVEL, 'event_level_graph')
 
 
+def first_screen(client, login, password, suffix):
+    "the screen right after the login, the top-level menu entries expanded"
+    client.sign_in(login, password)
+    client.wait_first_screen()
+    if not client.visible(WIZARD):
+        client.expand_menu()
+    name = f'first_{login}_{suffix}'
+    say(f'{name}: browser ' + client.driver.execute_script(
+            'return navigator.languages.join();')
+        + ', sao ' + client.driver.execute_script(
+            'return Sao.i18n.getlang();'))
+    path = client.shot(name)
+    if suffix == 'zh':
+        print(f'untranslated in {name}: '
+            + (' | '.join(client.untranslated()) or '(none)'), flush=True)
+    return path
+
+
+def first_screens(wanted):
+    "(picture, language, function) of the wanted first screens"
+    for login, password in FIRST_LOGINS:
+        if not wanted & {'first', f'first_{login}'}:
+            continue
+        for suffix, lang, accept in FIRST_LANGUAGES:
+            yield (f'first_{login}_{suffix}', (lang, accept),
+                functools.partial(first_screen, login=login,
+                    password=password, suffix=suffix))
+
+
 # who logs in, and the screens they take: (name, function, the pictures)
 SESSIONS = [
     ('civic_admin', [
@@ -591,6 +711,12 @@ def main():
                 for name, function, _ in screens:
                     if function:
                         run(client, name, function)
+            finally:
+                client.quit()
+        for name, language, function in first_screens(wanted):
+            client = Client(url, args.database, args.output, language)
+            try:
+                run(client, name, function)
             finally:
                 client.quit()
     finally:
