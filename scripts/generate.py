@@ -18,6 +18,7 @@ import time
 from stdnum.cn import ric
 
 from demo_names import chinese_name
+from users import GRID_WORKER_LOGIN, USERS
 
 SIZES = {
     # streets, communities, big, medium, small, micro grids, households,
@@ -451,6 +452,55 @@ class Generator:
                     })
         self.create_batched(Appointment, vlist, 'appointments')
 
+    def grid_worker_users(self, households):
+        """{household id: the user of the grid worker of its small grid}:
+        a visit carries who made it. The users are created without a
+        password (the administrator gives one), except the demo login of
+        its grid, which users.py completes."""
+        from trytond.pool import Pool
+        pool = Pool()
+        Area = pool.get('civic.area')
+        Appointment = pool.get('civic.appointment')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Lang = pool.get('ir.lang')
+        role = ModelData.get_id('civic_grid', 'role_grid_worker')
+        group = ModelData.get_id('civic_grid', 'group_civic_grid_worker')
+        zh_cn, = Lang.search([('code', '=', 'zh_CN')])
+        smalls = {a.id: a for a in Area.search(
+                [('level.code', '=', 'small_grid')])}
+        small_of = {}
+        for household in households:
+            ids = [int(i) for i in household.area.path.split('/') if i]
+            small_of[household.id] = next(
+                (i for i in ids if i in smalls), ids[-1])
+        workers = {a.area.id: a.party.name for a in Appointment.search(
+                [('role', '=', role),
+                    ('area', 'in', list(set(small_of.values())))])}
+        demo_scope = next(u[3] for u in USERS if u[0] == GRID_WORKER_LOGIN)
+        logins = {}
+        for area_id in set(small_of.values()):
+            area = smalls.get(area_id) or Area(area_id)
+            if area.code == demo_scope:
+                logins[area_id] = GRID_WORKER_LOGIN
+            else:
+                logins[area_id] = f'{GRID_WORKER_LOGIN}_{area.code.lower()}'
+        existing = {u.login: u.id for u in User.search(
+                [('login', 'in', list(logins.values()))])}
+        vlist = [{
+                'login': login,
+                'name': f'{workers.get(area_id, "")}（网格员）'
+                if area_id in workers else f'网格员（{Area(area_id).name}）',
+                'language': zh_cn.id if zh_cn.translatable else None,
+                'groups': [('add', [group])],
+                'civic_areas': [('add', [area_id])],
+                } for area_id, login in logins.items()
+            if login not in existing]
+        for user in User.create(vlist):
+            existing[user.login] = user.id
+        log(f'{len(vlist)} grid workers\' users')
+        return {h: existing[logins[a]] for h, a in small_of.items()}
+
     def make_visits(self):
         from trytond.pool import Pool
         pool = Pool()
@@ -474,13 +524,14 @@ class Generator:
         findings = ['家中老人身体健康，无特殊需求。', '反映楼道照明损坏，需要维修。',
             '希望社区组织更多文化活动。', '低保政策咨询，已解答。',
             '反映小区停车难。']
+        visitors = self.grid_worker_users(visited + others)
         vlist = []
         for i, household in enumerate(visited + others):
             follow = self.random.random() < .2
             vlist.append({
                     'campaign': campaign.id if i < len(visited) else None,
                     'household': household.id,
-                    'visitor': 1,
+                    'visitor': visitors[household.id],
                     'date': today - dt.timedelta(
                         days=self.random.randrange(0, 30 if i < len(visited)
                             else 300)),

@@ -52,3 +52,16 @@ class GeneratorTestCase(unittest.TestCase):
         county, = Area.search([('parent', '=', None)])
         self.assertEqual(county.residents, size['residents'])
         self.assertEqual(county.households, size['households'])
+
+        # a visit carries the grid worker of its grid, not the
+        # administrator who generated it
+        visits = pool.get('civic.visit').search([])
+        self.assertTrue(visits)
+        for visit in visits:
+            self.assertNotEqual(visit.visitor.id, 0)
+            self.assertNotEqual(visit.visitor.login, 'admin')
+            self.assertEqual(visit.visitor.civic_areas[0].level.code,
+                'small_grid')
+            self.assertIn(str(visit.visitor.civic_areas[0].id),
+                visit.household.area.path.split('/'))
+            self.assertIn('网格员', visit.visitor.name)

@@ -16,7 +16,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
-from civic_grid.scope import AGGREGATE, ScopeMixin, is_id
+from civic_grid.scope import AGGREGATE, AREA_IN_SCOPE, ScopeMixin, is_id
 from civic_grid.xlsx import XLSXReport, labels, workbook_bytes
 
 from .category import LEVEL_ORDER, LEVELS
@@ -218,7 +218,7 @@ class StatisticsContext(ModelView):
             ],
         help="Count the events reported until this day included.")
     area = fields.Many2One(
-        'civic.area', "Area",
+        'civic.area', "Area", domain=AREA_IN_SCOPE,
         help="Count only the events of this area and of the areas below "
         "it; leave empty for the whole scope.")
 

@@ -15,7 +15,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import LevelError
-from .scope import CONFIGURATION, ScopeMixin
+from .scope import CONFIGURATION, ScopeMixin, user_scope_areas
 from .sensitive import PhoneFieldsMixin
 
 AREA_KINDS = [
@@ -73,6 +73,9 @@ class Area(
         'civic.area', "Parent", path='path', ondelete='RESTRICT',
         domain=[('id', '!=', Eval('id', -1))])
     path = fields.Char("Path", readonly=True)
+    in_my_scope = fields.Function(
+        fields.Boolean("In My Scope"), 'get_in_my_scope',
+        searcher='search_in_my_scope')
     children = fields.One2Many('civic.area', 'parent', "Children")
     kind = fields.Selection(AREA_KINDS, "Kind", required=True)
     is_grid = fields.Function(fields.Boolean("Grid"), 'get_is_grid')
@@ -108,6 +111,32 @@ class Area(
     @classmethod
     def default_kind(cls):
         return 'residential'
+
+    @classmethod
+    def get_in_my_scope(cls, areas, name):
+        ids = [a.id for a in areas]
+        with Transaction().set_context(active_test=False):
+            mine = {a.id for a in cls.search(
+                    [('id', 'in', ids), ('in_my_scope', '=', True)],
+                    order=[])}
+        return {i: i in mine for i in ids}
+
+    @classmethod
+    def search_in_my_scope(cls, name, clause):
+        _, operator, value = clause[:3]
+        areas = user_scope_areas()
+        if areas is None:
+            domain = [('id', '!=', None)]
+        else:
+            above = {i for a in cls.browse(areas)
+                for i in path_ids(a.id, a.path)}
+            domain = ['OR',
+                ('id', 'in', list(above)),
+                ('parent', 'child_of', areas, 'parent'),
+                ]
+        if (operator == '=') == bool(value):
+            return domain
+        return [('id', 'not in', cls.search(domain, order=[], query=True))]
 
     def get_rec_name(self, name):
         # Grid names repeat from one parent to the next: the code tells them

@@ -14,7 +14,7 @@ from trytond.wizard import Button, StateTransition, StateView
 
 from .exceptions import RosterError
 from .party import id_number_facts, id_number_problem
-from .scope import ScopedWizard, pointable
+from .scope import AREA_IN_SCOPE, ScopedWizard, pointable
 from .sensitive import mask, sees_sensitive_data
 from .xlsx import workbook_bytes
 
@@ -277,7 +277,8 @@ def split_list(text):
 class ExportStart(ModelView):
     __string__ = "Export Roster"
     __name__ = 'civic.roster.export.start'
-    area = fields.Many2One('civic.area', "Area", required=True)
+    area = fields.Many2One(
+        'civic.area', "Area", required=True, domain=AREA_IN_SCOPE)
 
 
 class ExportResult(ModelView):

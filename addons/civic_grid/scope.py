@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from functools import wraps
 
 from trytond.i18n import gettext
-from trytond.model import ModelStorage
+from trytond.model import ModelStorage, fields
 from trytond.model.exceptions import AccessError, RequiredValidationError
 from trytond.pool import Pool
 from trytond.transaction import (
@@ -47,6 +47,10 @@ AGGREGATE = 'aggregate'
 # The largest id PostgreSQL's INTEGER holds
 MAX_ID = 2 ** 31 - 1
 RELATIONS = {'many2one', 'one2many', 'many2many', 'reference', 'one2one'}
+
+
+# The domain of the area pickers: the areas in the user's scope
+AREA_IN_SCOPE = [('in_my_scope', '=', True)]
 
 
 class ScopeError(AccessError):
@@ -193,16 +197,8 @@ def pointable(Model, ids):
     path = getattr(Model, '_scope_area', None)
     if not ids or path in {None, CONFIGURATION, AGGREGATE}:
         return ids
-    pool = Pool()
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    areas = list(User.get_civic_areas())
-    admin = ModelData.get_id('civic_grid', 'group_civic_admin')
-    if not Transaction().user or admin in User.get_groups() or (
-            not areas and not any(g in User.get_groups()
-                for g in area_scoped_groups())):
-        # not scoped by areas: root, the administrators, and the roles that
-        # own their records (merchants), which the record rules scope
+    areas = user_scope_areas()
+    if areas is None:
         return ids
     if path == 'id':
         path = 'parent'  # child_of on the tree's own parent: the area itself
@@ -218,6 +214,22 @@ def pointable(Model, ids):
                         (path, 'parent_of', areas, 'parent'),
                         ],
                     ], order=[])}
+
+
+def user_scope_areas():
+    """The ids of the user's areas, None for the users not scoped by areas:
+    root, the administrators, and the roles that own their records
+    (merchants), which the record rules scope"""
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    areas = list(User.get_civic_areas())
+    admin = ModelData.get_id('civic_grid', 'group_civic_admin')
+    if not Transaction().user or admin in User.get_groups() or (
+            not areas and not any(g in User.get_groups()
+                for g in area_scoped_groups())):
+        return None
+    return areas
 
 
 def area_scoped_groups():
@@ -250,6 +262,7 @@ class ScopeMixin:
     @classmethod
     def __post_setup__(cls):
         super().__post_setup__()
+        limit_area_pickers(cls)
         for button in getattr(cls, '_buttons', {}):
             rpc = cls.__rpc__.get(button)
             if rpc is not None and not getattr(
@@ -297,6 +310,19 @@ class ScopeMixin:
             check_scope(cls, ids)
             check_scope(cls, ids, mode='create')
         return super().copy(records, default=default)
+
+
+def limit_area_pickers(Model):
+    """Offer in the area fields users fill only the areas they may point
+    at (pointable): their own, those below and those above"""
+    for field in Model._fields.values():
+        if (field._type == 'many2one' and field.model_name == 'civic.area'
+                and not field.readonly
+                and not (isinstance(field, fields.Function)
+                    and not field.setter)
+                and AREA_IN_SCOPE[0] not in (field.domain or [])):
+            field.domain = ([AREA_IN_SCOPE[0], field.domain] if field.domain
+                else list(AREA_IN_SCOPE))
 
 
 def scope_checked(decorator, Model, mode):

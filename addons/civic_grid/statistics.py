@@ -12,7 +12,7 @@ from trytond.wizard import Button, StateTransition, StateView
 from .area import (
     SubtreeTotals, areas_with_levels, grid_targets_query,
     household_counts_query, percent, resident_counts_query)
-from .scope import ScopedWizard, ScopeMixin
+from .scope import AREA_IN_SCOPE, ScopedWizard, ScopeMixin
 from .xlsx import workbook_bytes
 
 FIGURES = [
@@ -160,13 +160,22 @@ class AreaStatistics(ScopeMixin, ModelSQL, ModelView):
         return {n: {i: f[n] for i, f in figures.items()} for n in names}
 
 
+# The items of each dimension of the breakdown
+BREAKDOWN_MODELS = {
+    'level': 'civic.area.level',
+    'role': 'civic.role',
+    'key_group': 'civic.key.group',
+    }
+
+
 class AreaBreakdown(ScopeMixin, ModelSQL, ModelView):
     __string__ = "Area Breakdown"
     __name__ = 'civic.area.breakdown'
     _scope_area = 'area'
     area = fields.Many2One('civic.area', "Area")
     dimension = fields.Selection(DIMENSIONS, "Dimension")
-    item = fields.Char("Item")
+    item = fields.Function(
+        fields.Char("Item"), 'get_item', searcher='search_item')
     item_id = fields.Integer("Item ID")
     value = fields.Function(fields.Integer("Value"), 'get_value')
 
@@ -182,11 +191,8 @@ class AreaBreakdown(ScopeMixin, ModelSQL, ModelView):
         where = ((level.is_grid == Literal(False))
             & (area.active == Literal(True)))
         selects = []
-        for index, (dimension, model) in enumerate([
-                    ('level', 'civic.area.level'),
-                    ('role', 'civic.role'),
-                    ('key_group', 'civic.key.group'),
-                    ]):
+        for index, (dimension, model) in enumerate(
+                BREAKDOWN_MODELS.items()):
             item = pool.get(model).__table__()
             item_where = where & (item.active == Literal(True))
             if dimension == 'level':
@@ -201,10 +207,35 @@ class AreaBreakdown(ScopeMixin, ModelSQL, ModelView):
                     area.write_date.as_('write_date'),
                     area.id.as_('area'),
                     Literal(dimension).as_('dimension'),
-                    item.name.as_('item'),
                     item.id.as_('item_id'),
                     where=item_where))
         return Union(*selects, all_=True)
+
+    @classmethod
+    def get_item(cls, records, name):
+        "The item's name in the user's language (the column holds English)"
+        pool = Pool()
+        names = {}
+        for dimension, model in BREAKDOWN_MODELS.items():
+            ids = {r.item_id for r in records if r.dimension == dimension}
+            Model = pool.get(model)
+            with Transaction().set_context(active_test=False):
+                names[dimension] = {
+                    i.id: i.name for i in Model.browse(list(ids))}
+        return {r.id: names[r.dimension].get(r.item_id) for r in records}
+
+    @classmethod
+    def search_item(cls, name, clause):
+        pool = Pool()
+        _, operator, operand, *extra = clause
+        domain = ['OR']
+        for dimension, model in BREAKDOWN_MODELS.items():
+            with Transaction().set_context(active_test=False):
+                items = pool.get(model).search(
+                    [('name', operator, operand, *extra)], order=[])
+            domain.append([('dimension', '=', dimension),
+                    ('item_id', 'in', [i.id for i in items])])
+        return domain
 
     @classmethod
     def get_value(cls, records, name):
@@ -218,7 +249,7 @@ class ExportStart(ModelView):
     __name__ = 'civic.area.statistics.export.start'
     area = fields.Many2One(
         'civic.area', "Area", required=True,
-        domain=[('level.is_grid', '=', False)],
+        domain=[('level.is_grid', '=', False), AREA_IN_SCOPE[0]],
         help="The figures of this area and of every street and community "
         "below it are exported.")
 

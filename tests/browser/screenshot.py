@@ -78,8 +78,10 @@ FIRST_LANGUAGES = [
     ('zh', 'zh-CN', 'zh-CN,zh'),
     ('en', 'en-US', 'en-US,en'),
     ]
-# a dialog sao opens by itself (a wizard), not the login or password one
-WIZARD = '.modal:not(.login-dialog):not(.ask-dialog) .modal-dialog'
+# a wizard sao opens by itself: in a dialog (not the login or password
+# one) or in a tab
+WIZARD = ('.modal:not(.login-dialog):not(.ask-dialog) .modal-dialog, '
+    '#tabcontent .wizard')
 # the labels searched for untranslated words
 LABELS = ', '.join([
         '#menu .treeview td', '.nav-tabs a', '.treeview th',
@@ -237,7 +239,8 @@ class Client:
         return shots
 
     def wait_first_screen(self):
-        "what sao opens after the login: a wizard, else the menu (and tabs)"
+        """what sao opens after the login: a wizard (the menu waits for its
+        end), else the menu and any tab"""
         self.wait(lambda: not self.visible('.ask-dialog'),
             'the password check')
         self.wait(lambda: self.visible(WIZARD) or self.find(
@@ -267,6 +270,9 @@ class Client:
                 return null;
                 ''', tried)
             if not found:
+                # the clicks scrolled the menu: back to its top
+                self.driver.execute_script(
+                    'jQuery("#menu").find("*").addBack().scrollTop(0);')
                 return
             tried.append(found[0])
             found[1].click()

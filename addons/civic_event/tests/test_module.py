@@ -3,6 +3,7 @@ import datetime as dt
 from decimal import Decimal
 
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
@@ -129,6 +130,40 @@ class CivicEventTestCase(ModuleTestCase):
         # feedback -> in progress is the reopening, not a new start
         with self.assertRaises(WorkflowError):
             Event.start([resolved])
+
+    @with_transaction()
+    def test_first_tab_shows_the_work(self):
+        "The event list opens on a tab that counts the open events of the "
+        "officer's scope, also when the grid handles them"
+        pool = Pool()
+        Event = pool.get('civic.event')
+        Area = pool.get('civic.area')
+        User = pool.get('res.user')
+        ActionWindow = pool.get('ir.action.act_window')
+        ModelData = pool.get('ir.model.data')
+        self.grid = make_areas()
+        self.category = make_category()
+        events = self.new_events(4)
+        Event.accept(events[:2])
+        Event.start(events[:1])
+        community, = Area.search([('code', '=', 'C')])
+        officer, = User.create([{
+                    'login': 'officer', 'name': 'officer',
+                    'groups': [('add', [ModelData.get_id(
+                                    'civic_grid', 'group_civic_community')])],
+                    'civic_areas': [('add', [community.id])],
+                    }])
+        action = ActionWindow(ModelData.get_id('civic_event', 'act_event'))
+        first = sorted(action.act_window_domains,
+            key=lambda d: (d.sequence, d.id))[0]
+        self.assertTrue(first.count)
+        with Transaction().set_user(officer.id), \
+                Transaction().set_context(_check_access=True):
+            self.assertEqual(
+                Event.search_count(PYSONDecoder().decode(first.domain)), 4)
+            # none of them waits at the community's own level
+            self.assertEqual(Event.search_count([('to_handle', '=', True)]),
+                0)
 
 
 del ModuleTestCase
