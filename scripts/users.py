@@ -24,6 +24,31 @@ USERS = [
         False),
     ]
 
+# the list each login opens on (module.XML id of its act_window), when its
+# module is activated: where the role's daily work is
+HOMES = {
+    'admin': 'civic_grid.act_statistics',
+    'civic_admin': 'civic_grid.act_statistics',
+    'street': 'civic_grid.act_statistics',
+    'community': 'civic_event.act_event',
+    GRID_WORKER_LOGIN: 'civic_event.act_event',
+    'merchant': 'civic_points.act_redemption_merchant',
+    }
+
+
+def home_actions(pool, login):
+    "The ir.action ids the login opens at login ([] without its module)"
+    ModelData = pool.get('ir.model.data')
+    ActWindow = pool.get('ir.action.act_window')
+    home = HOMES.get(login)
+    if not home:
+        return []
+    try:
+        window = ActWindow(ModelData.get_id(*home.split('.')))
+    except KeyError:
+        return []
+    return [window.action.id]
+
 
 def ensure_users(password=PASSWORD):
     from trytond.pool import Pool
@@ -47,12 +72,14 @@ def ensure_users(password=PASSWORD):
             'language': zh_cn.id,
             'groups': [('add', group_ids)],
             'civic_areas': [('add', [a.id for a in areas])],
+            'actions': [('add', home_actions(pool, login))],
             }
         user = User.search([('login', '=', login)])
         if user:
             # the password an administrator may have changed stays; a user
             # the demo data made without one (the grid worker) gets it
-            if not user[0].password_hash:
+            _, password_hash, _ = User._get_login(login)
+            if not password_hash:
                 values['password'] = password
             User.write(user, values)
         else:
@@ -61,7 +88,11 @@ def ensure_users(password=PASSWORD):
         users.append((login, name, scope))
     link_merchant_user(pool)
     admin, = User.search([('login', '=', 'admin')])
-    User.write([admin], {'language': zh_cn.id})
+    User.write([admin], {
+            'name': '系统管理员',
+            'language': zh_cn.id,
+            'actions': [('add', home_actions(pool, 'admin'))],
+            })
     close_config_wizard(pool)
     return users
 

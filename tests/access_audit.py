@@ -879,13 +879,20 @@ def make_users(pool):
                             ModelData.get_id(
                                 'civic_grid', 'group_civic_sensitive')])]}])
     for login, (groups, codes) in ROLES.items():
-        user, = User.create([{
-                    'login': login, 'name': login, 'password': PASSWORD,
-                    'groups': [('add', [ModelData.get_id(*g.split('.'))
-                                for g in groups])],
-                    'civic_areas': [('add', [a.id for a in Area.search(
-                                    [('code', 'in', codes)])])],
-                    }])
+        values = {
+            'name': login, 'password': PASSWORD,
+            'groups': [('add', [ModelData.get_id(*g.split('.'))
+                        for g in groups])],
+            'civic_areas': [('add', [a.id for a in Area.search(
+                            [('code', 'in', codes)])])],
+            }
+        # the demo data's grid worker of a grid may have the login already
+        user = User.search([('login', '=', login)])
+        if user:
+            user, = user
+            User.write([user], values)
+        else:
+            user, = User.create([{'login': login, **values}])
         if login == 'merchant':
             merchant, = Merchant.search([('code', '=', MERCHANT)])
             Merchant.write([merchant], {'users': [('add', [user.id])]})

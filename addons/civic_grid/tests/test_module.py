@@ -118,7 +118,8 @@ class CivicGridTestCase(ModuleTestCase):
 
     @with_transaction()
     def test_civic_admin_activates_modules(self):
-        "The civic administrator activates a module from the web client"
+        "The civic administrator activates a module from the web client "
+        "and has the generic party menu, which the other roles do not"
         pool = Pool()
         Module = pool.get('ir.module')
         Menu = pool.get('ir.ui.menu')
@@ -127,14 +128,17 @@ class CivicGridTestCase(ModuleTestCase):
         worker = make_user('worker', 'group_civic_grid_worker', [])
         module, = Module.search([('state', '=', 'not activated')], limit=1)
         menu = ModelData.get_id('civic_grid', 'menu_module')
+        party_menu = ModelData.get_id('party', 'menu_party')
         user, context = as_user(worker)
         with user, context:
             self.assertFalse(Menu.search([('id', '=', menu)]))
+            self.assertFalse(Menu.search([('id', '=', party_menu)]))
             with self.assertRaises(AccessButtonError):
                 Module.activate([Module(module.id)])
         user, context = as_user(admin)
         with user, context:
             self.assertTrue(Menu.search([('id', '=', menu)]))
+            self.assertTrue(Menu.search([('id', '=', party_menu)]))
             Module.activate([Module(module.id)])
             self.assertEqual(Module(module.id).state, 'to activate')
             Module.cancel([Module(module.id)])
