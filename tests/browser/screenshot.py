@@ -49,12 +49,16 @@ MENU_ROOT = '网格治理'
 MENU_AREA_TREE = '区域树'
 MENU_RESIDENTS = '居民'
 MENU_STATISTICS = '区域统计'
+MENU_BREAKDOWN = '区域分项统计'
+MENU_VISITS = '走访记录'
 # and of the civic_points menus
 MENU_POINTS = '积分超市'
 MENU_REDEEM = '核销兑换券'
 MENU_MY_REDEMPTIONS = '我的核销记录'
 MENU_VOUCHERS = '兑换券'
 MENU_MONTHLY_POINTS = '月度积分统计'
+MENU_RANKINGS = '积分评比'
+MENU_AWARD = '积分登记'
 # and of the civic_event menus
 MENU_EVENTS_ROOT = '网格事件'
 MENU_EVENTS = '事件办理'
@@ -97,7 +101,8 @@ SCREENS = [
     'points_monthly_graph',
     'merchant_redeem', 'merchant_redeemed', 'merchant_redemptions',
     'event_list', 'event_form', 'event_statistics_graph',
-    'event_level_graph',
+    'event_level_graph', 'breakdown_graph', 'gridworker_visits',
+    'event_area_picker', 'ranking_year', 'award_holders',
     'first'] + [f'first_{login}' for login, _ in FIRST_LOGINS]
 
 
@@ -428,6 +433,91 @@ def area_statistics(client):
     return paths
 
 
+def breakdown_graph(client):
+    "the breakdown per level, role and group: Chinese bar labels"
+    client.open_menu(MENU_ROOT, MENU_STATISTICS, MENU_BREAKDOWN)
+    client.wait(lambda: client.current_view() == 'graph', 'the graph view')
+    client.wait(lambda: client.visible('svg', client.active_tab()),
+        'the chart')
+    client.idle()
+    return client.shot('breakdown_graph', pause=2)
+
+
+def gridworker_visits(client):
+    "the visitor column names the grid worker"
+    client.open_menu(MENU_ROOT, MENU_VISITS)
+    client.wait_rows()
+    client.show_menu(False)  # room for all the columns
+    path = client.shot('gridworker_visits')
+    client.show_menu(True)
+    return path
+
+
+def dialogs(client):
+    "how many dialogs are shown (counted in the page: no stale element)"
+    return client.driver.execute_script(
+        'return jQuery(".modal-dialog:visible").length;')
+
+
+def search_popup(client, button):
+    "click button and wait for the rows of the search dialog it opens"
+    before = dialogs(client)
+    client.driver.execute_script('arguments[0].click();', button)
+    client.wait(lambda: dialogs(client) > before, 'the search dialog')
+    client.wait(lambda: client.visible(
+            '.treeview tbody tr:not(.more-row)',
+            client.visible('.modal-dialog')[-1]), 'the search rows')
+    client.idle()
+
+
+def close_dialog(client):
+    "cancel the topmost dialog"
+    before = dialogs(client)
+    button = client.find('.modal-footer .btn-link',
+        client.visible('.modal-dialog')[-1])[0]
+    client.driver.execute_script('arguments[0].click();', button)
+    client.wait(lambda: dialogs(client) < before, 'the dialog to close')
+    client.idle()
+
+
+def event_area_picker(client):
+    "the areas the grid worker may pick for a new event"
+    client.open_menu(MENU_EVENTS_ROOT, MENU_EVENTS)
+    client.idle()
+    client.visible('button#new_', client.active_tab())[0].click()
+    client.wait(lambda: client.current_view() == 'form', 'the form view')
+    client.idle()
+    field, = client.wait(lambda: [e for e in client.visible(
+                '.form-many2one', client.active_tab())
+            if client.find('input[name="area"]', e)], 'the area field')
+    search = client.find('.icon-secondary button', field)[0]
+    search_popup(client, search)
+    path = client.shot('event_area_picker')
+    close_dialog(client)
+    return path
+
+
+def ranking_year(client):
+    "the year without a thousands separator"
+    client.open_menu(MENU_POINTS, MENU_RANKINGS)
+    client.wait_rows()
+    return client.shot('ranking_year')
+
+
+def award_holders(client):
+    "the residents the award wizard lists for its holders"
+    client.menu_cell(MENU_POINTS).click()
+    client.idle()
+    # one click opens a wizard from the menu (a double click opens two)
+    client.find('.column-char', client.menu_cell(MENU_AWARD))[0].click()
+    field = client.wait(lambda: client.visible(
+            '.modal-dialog .form-many2many'), 'the holders field')[0]
+    client.idle()
+    search_popup(client, client.find('.form-many2many-toolbar button',
+            field)[0])
+    return client.shot('award_holders')
+
+
 def gridworker_residents(client):
     client.open_menu(MENU_ROOT, MENU_RESIDENTS)
     client.wait_rows()
@@ -633,6 +723,10 @@ SESSIONS = [
             ('event_statistics_graph', event_statistics_graph,
                 ['event_statistics_graph']),
             ('event_level_graph', event_level_graph, ['event_level_graph']),
+            ('ranking_year', ranking_year, ['ranking_year']),
+            ]),
+    ('street', [
+            ('breakdown_graph', breakdown_graph, ['breakdown_graph']),
             ]),
     ('community', [
             ('voucher_form', voucher_form, ['voucher_form']),
@@ -653,6 +747,9 @@ SESSIONS = [
                 ['gridworker_residents']),
             ('gridworker_resident_form', gridworker_resident_form,
                 ['gridworker_resident_form']),
+            ('gridworker_visits', gridworker_visits, ['gridworker_visits']),
+            ('event_area_picker', event_area_picker, ['event_area_picker']),
+            ('award_holders', award_holders, ['award_holders']),
             ]),
     ]
 
