@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 
-MODULES = ['civic_grid', 'civic_points', 'civic_event']
+MODULES = ['civic_grid', 'civic_points', 'civic_event', 'civic_party']
 ADMIN_PASSWORD = 'admin'
 
 

@@ -144,6 +144,8 @@ class Generator:
             steps.append('points')
         if self.wants_events():
             steps.append('events')
+        if self.wants_party():
+            steps.append('party')
         for step in steps:
             step_started = time.perf_counter()
             if step == 'residents' and jobs > 1:
@@ -188,6 +190,22 @@ class Generator:
             return False
         return not Category.search([('active', 'in', [True, False])],
             limit=1)
+
+    def wants_party(self):
+        "Party-building data, when civic_party is active and has none yet"
+        from trytond.pool import Pool
+        try:
+            Organisation = Pool().get('civic.party.organisation')
+        except KeyError:
+            return False
+        return not Organisation.search(
+            [('active', 'in', [True, False])], limit=1)
+
+    def make_party(self):
+        from party_demo import PartyDemo
+        summary = PartyDemo(self.random, self.commit, self.size_name).run()
+        log('  party: ' + ', '.join(
+                f'{count:,} {what}' for what, count in summary.items()))
 
     def make_events(self):
         from events_demo import EventsDemo

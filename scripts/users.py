@@ -9,6 +9,8 @@ import sys
 PASSWORD = 'civicgrid2026'
 # generate.py makes the visits of this login's grid in its name
 GRID_WORKER_LOGIN = 'gridworker'
+# and this login the contact of the first unit reporting to 和平社区
+UNIT_LOGIN = 'unit'
 # login, name, groups (module.XML id, each module owns its groups), scope
 # (area code or None), sensitive data
 USERS = [
@@ -22,6 +24,9 @@ USERS = [
         'D01S01C01B01M01S01', False),
     ('merchant', '积分超市商户', ['civic_points.group_civic_merchant'], None,
         False),
+    (UNIT_LOGIN, '临沂市税务局兰山分局联络员',
+        ['civic_party.group_civic_member_unit'],
+        None, False),
     ]
 
 # the list each login opens on (module.XML id of its act_window), when its
@@ -33,6 +38,7 @@ HOMES = {
     'community': 'civic_event.act_event',
     GRID_WORKER_LOGIN: 'civic_event.act_event',
     'merchant': 'civic_points.act_redemption_merchant',
+    UNIT_LOGIN: 'civic_party.act_member_report',
     }
 
 
