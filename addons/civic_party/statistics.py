@@ -1,7 +1,7 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 """The Party-building figures of each street and community (and of the
 district), rolled up the area tree, as a list, a graph and an XLSX file"""
-from sql import Literal
+from sql import Literal, Null
 from sql.aggregate import Count
 
 from trytond.model import ModelSQL, ModelView, fields
@@ -77,7 +77,7 @@ class PartyFigures:
         household = Pool().get('civic.household').__table__()
         by_kind = self.totals.of_keyed_query(household.select(
                 household.area, household.party_kind, Count(household.id),
-                where=(household.party_kind != None)  # noqa: E711
+                where=(household.party_kind != Null)
                 & (household.active == Literal(True)),
                 group_by=[household.area, household.party_kind]))
         result = {f'{k}_households': by_kind.get(k, {})

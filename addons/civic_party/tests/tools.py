@@ -40,3 +40,20 @@ def unit(name, config=None):
     record = Party(name=name)
     record.save()
     return record
+
+
+def overdue(model, name_field, moment, config=None):
+    """The names of the model's overdue records with the clock at moment,
+    read as the server's own tasks do (the clock is not a client's
+    context)"""
+    from proteus.config import get_config
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    from civic_grid.clock import CLOCK_KEY
+    config = config or get_config()
+    with Transaction().start(config.database_name, 0,
+            context={CLOCK_KEY: moment}):
+        Model = Pool().get(model)
+        return sorted(getattr(r, name_field)
+            for r in Model.search([('overdue', '=', True)]))
