@@ -67,6 +67,18 @@ EVENT_HISTORY_PAGE = '办理记录'
 MENU_EVENT_STATISTICS = '统计分析'
 MENU_EVENTS_PER_MONTH = '网格事件月度统计'
 MENU_EVENTS_PER_LEVEL = '网格事件分级统计'
+# and of the civic_party menus
+MENU_PARTY = '党建引领'
+MENU_PARTY_TREE = '党组织树'
+MENU_PARTY_MEMBERS = '党员'
+MENU_PARTY_COMMITTEE = '大党委'
+MENU_PARTY_RESOURCES = '资源清单'
+MENU_PARTY_NEEDS = '需求清单'
+MENU_PARTY_PROJECTS = '项目清单'
+MENU_PARTY_STATISTICS = '党建统计'
+PARTY_ALL = '全部'
+# the list the member unit's contact opens on
+PARTY_MEMBER_REPORTS = '党员报到'
 
 # the first screens: who logs in, with which password
 FIRST_LOGINS = [
@@ -103,6 +115,8 @@ SCREENS = [
     'event_list', 'event_form', 'event_statistics_graph',
     'event_level_graph', 'breakdown_graph', 'gridworker_visits',
     'event_area_picker', 'ranking_year', 'award_holders',
+    'party_tree', 'party_member_form', 'party_resources', 'party_needs',
+    'party_projects', 'party_statistics', 'unit_first',
     'first'] + [f'first_{login}' for login, _ in FIRST_LOGINS]
 
 
@@ -353,11 +367,11 @@ class Client:
 
 # The screens ---------------------------------------------------------------
 
-def area_tree(client):
-    client.open_menu(MENU_ROOT, MENU_AREA_TREE)
-    client.wait_rows()
-    # expand two levels when the view is a real tree (expanders shown)
-    for depth in range(2):
+def expand_rows(client, levels=2):
+    """expand the first row with children, then its first child with
+    children, and so on, `levels` times (when the view is a real tree,
+    with expanders shown)"""
+    for depth in range(levels):
         tab = client.active_tab()
         expanders = [e for e in client.visible(
                 '.treeview tbody tr .expander', tab)
@@ -373,6 +387,12 @@ def area_tree(client):
         except Exception:
             break
         client.idle()
+
+
+def area_tree(client):
+    client.open_menu(MENU_ROOT, MENU_AREA_TREE)
+    client.wait_rows()
+    expand_rows(client)
     client.show_menu(False)  # room for all the columns
     path = client.shot('area_tree')
     client.show_menu(True)
@@ -684,6 +704,84 @@ def event_level_graph(client):
     return event_graph(client, MENU_EVENTS_PER_LEVEL, 'event_level_graph')
 
 
+# the civic_party screens --------------------------------------------------
+
+def party_shot(client, name, pause=1.0):
+    "the picture, and its visible labels without a Chinese character"
+    path = client.shot(name, pause=pause)
+    print(f'untranslated in {name}: '
+        + (' | '.join(client.untranslated()) or '(none)'), flush=True)
+    return path
+
+
+def party_list(client, name, *menu):
+    "the list of the menu, all its records when it has domain tabs"
+    client.open_menu(*menu)
+    client.idle()
+    from selenium.webdriver.common.by import By
+    if [a for a in client.active_tab().find_elements(By.XPATH,
+                './/ul[contains(@class, "nav-tabs")]/li/a')
+            if a.is_displayed()]:
+        domain_tab(client, PARTY_ALL)
+    client.wait_rows()
+    client.show_menu(False)  # room for all the columns
+    path = party_shot(client, name)
+    client.show_menu(True)
+    return path
+
+
+def party_tree(client):
+    "the street working committee, a community committee and its branches"
+    client.open_menu(MENU_PARTY, MENU_PARTY_TREE)
+    client.wait_rows()
+    expand_rows(client)
+    client.show_menu(False)  # room for all the columns
+    path = party_shot(client, 'party_tree')
+    client.show_menu(True)
+    return path
+
+
+def party_member_form(client):
+    from selenium.webdriver.common.action_chains import ActionChains
+    client.open_menu(MENU_PARTY, MENU_PARTY_MEMBERS)
+    rows = client.wait_rows()
+    cell = client.find('td:not(.selection-state) .cell', rows[0])[0]
+    ActionChains(client.driver).double_click(cell).perform()
+    client.wait(lambda: client.current_view() == 'form', 'the form view')
+    client.wait(lambda: client.visible('.form input, .form .form-char'),
+        'the form fields')
+    client.idle()
+    return party_shot(client, 'party_member_form')
+
+
+def party_resources(client):
+    return party_list(client, 'party_resources',
+        MENU_PARTY, MENU_PARTY_COMMITTEE, MENU_PARTY_RESOURCES)
+
+
+def party_needs(client):
+    return party_list(client, 'party_needs',
+        MENU_PARTY, MENU_PARTY_COMMITTEE, MENU_PARTY_NEEDS)
+
+
+def party_projects(client):
+    return party_list(client, 'party_projects',
+        MENU_PARTY, MENU_PARTY_COMMITTEE, MENU_PARTY_PROJECTS)
+
+
+def party_statistics(client):
+    return party_list(client, 'party_statistics',
+        MENU_PARTY, MENU_PARTY_STATISTICS)
+
+
+def unit_first(client):
+    "the member unit's contact opens on its own members' reports"
+    client.wait(lambda: client.tab_title() == PARTY_MEMBER_REPORTS,
+        f'the tab {PARTY_MEMBER_REPORTS}')
+    client.wait_rows()
+    return party_shot(client, 'unit_first')
+
+
 def first_screen(client, login, password, suffix):
     "the screen right after the login, the top-level menu entries expanded"
     client.sign_in(login, password)
@@ -724,9 +822,11 @@ SESSIONS = [
                 ['event_statistics_graph']),
             ('event_level_graph', event_level_graph, ['event_level_graph']),
             ('ranking_year', ranking_year, ['ranking_year']),
+            ('party_statistics', party_statistics, ['party_statistics']),
             ]),
     ('street', [
             ('breakdown_graph', breakdown_graph, ['breakdown_graph']),
+            ('party_tree', party_tree, ['party_tree']),
             ]),
     ('community', [
             ('voucher_form', voucher_form, ['voucher_form']),
@@ -734,6 +834,13 @@ SESSIONS = [
                 ['points_monthly_graph']),
             ('event_list', event_list, ['event_list']),
             ('event_form', event_form, ['event_form', 'event_history']),
+            ('party_member_form', party_member_form, ['party_member_form']),
+            ('party_resources', party_resources, ['party_resources']),
+            ('party_needs', party_needs, ['party_needs']),
+            ('party_projects', party_projects, ['party_projects']),
+            ]),
+    ('unit', [
+            ('unit_first', unit_first, ['unit_first']),
             ]),
     ('merchant', [
             ('merchant_redeem', merchant_redeem,
