@@ -38,6 +38,7 @@ ROLES = {
     'gridworker': (['civic_grid.group_civic_grid_worker'],
         ['D01S01C01B01M01S01']),
     'merchant': (['civic_points.group_civic_merchant'], []),
+    'unit': (['civic_party.group_civic_member_unit'], []),
     }
 MERCHANT = 'SHOP01'
 # Who fuzzes: passes every access check
@@ -60,6 +61,15 @@ MERCHANT_OWNED = {
     'civic.points.merchant-res.user': 'merchant',
     'civic.points.redemption': 'merchant',
     'civic.points.settlement': 'merchant',
+    }
+# The records a member unit's contact owns: path to the unit (party.party)
+UNIT_OWNED = {
+    'civic.party.unit_report': 'unit',
+    'civic.party.unit_report-res.user': 'report.unit',
+    'civic.party.member_report': 'member.work_unit',
+    'civic.party.member': 'work_unit',
+    'civic.party.resource': 'unit',
+    'civic.party.project': 'unit',
     }
 STANDARD_RPC = {'autocomplete', 'copy', 'create', 'default_get', 'delete',
     'export_data', 'export_data_domain', 'fields_get', 'fields_view_get',
@@ -108,7 +118,14 @@ class Audit:
             self.ancestors[login] = {int(i) for a in roots
                 for i in (a.path or '').split('/') if i}
         merchant, = Merchant.search([('code', '=', MERCHANT)])
-        self.own_merchants = {'merchant': {merchant.id}}
+        UnitReport = pool.get('civic.party.unit_report')
+        units = {r.unit.id for r in UnitReport.search(
+                [('contacts', '=', self.users['unit'])])}
+        # the roles that own their records rather than areas
+        self.owners = {
+            'merchant': ({merchant.id}, MERCHANT_OWNED),
+            'unit': (units, UNIT_OWNED),
+            }
         from trytond.model import ModelSQL
         self.models = {}
         self.unmixed = []
@@ -165,11 +182,12 @@ class Audit:
         return value.id
 
     def inside(self, login, name, record, area):
-        if login in self.own_merchants:
-            path = MERCHANT_OWNED.get(name)
+        if login in self.owners:
+            owned, paths = self.owners[login]
+            path = paths.get(name)
             if not path:
                 return False
-            return self.area_of(record, path) in self.own_merchants[login]
+            return self.area_of(record, path) in owned
         return area in self.subtrees[login]
 
     def readable_anyway(self, login, name, record, area):
@@ -886,7 +904,7 @@ def make_users(pool):
             'civic_areas': [('add', [a.id for a in Area.search(
                             [('code', 'in', codes)])])],
             }
-        # the demo data's grid worker of a grid may have the login already
+        # the demo data made the grid worker and the unit's contact already
         user = User.search([('login', '=', login)])
         if user:
             user, = user

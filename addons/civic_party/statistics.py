@@ -149,6 +149,7 @@ class Statistics(ScopeMixin, ModelSQL, ModelView):
     _scope_area = 'area'
     area = fields.Many2One('civic.area', "Area")
     level = fields.Many2One('civic.area.level', "Level")
+    path = fields.Char("Path")
     members = figure_field("Party Members")
     in_service_members = figure_field("In-service")
     resident_members = figure_field("Resident")
@@ -170,7 +171,8 @@ class Statistics(ScopeMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('area', 'ASC'), ('id', 'ASC')]
+        # the district, then each street followed by its communities
+        cls._order = [('path', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):
@@ -183,6 +185,7 @@ class Statistics(ScopeMixin, ModelSQL, ModelView):
             area.write_date.as_('write_date'),
             area.id.as_('area'),
             area.level.as_('level'),
+            area.path.as_('path'),
             where=(level.is_grid == Literal(False))
             & (area.active == Literal(True)))
 

@@ -80,6 +80,8 @@ PARTY_ALL = '全部'
 # the list the member unit's contact opens on
 PARTY_MEMBER_REPORTS = '党员报到'
 
+# the member unit's contact (scripts/users.py)
+UNIT_LOGIN = 'unit'
 # the first screens: who logs in, with which password
 FIRST_LOGINS = [
     ('admin', 'admin'),
@@ -370,14 +372,14 @@ class Client:
 def expand_rows(client, levels=2):
     """expand the first row with children, then its first child with
     children, and so on, `levels` times (when the view is a real tree,
-    with expanders shown)"""
+    with expanders shown); the number of rows expanded"""
     for depth in range(levels):
         tab = client.active_tab()
         expanders = [e for e in client.visible(
                 '.treeview tbody tr .expander', tab)
             if e.value_of_css_property('visibility') == 'visible']
         if len(expanders) <= depth:
-            break
+            return depth
         before = len(client.visible('.treeview tbody tr', tab))
         expanders[depth].click()
         try:
@@ -385,8 +387,9 @@ def expand_rows(client, levels=2):
                         '.treeview tbody tr', client.active_tab())) > before,
                 'the children', timeout=30)
         except Exception:
-            break
+            return depth
         client.idle()
+    return levels
 
 
 def area_tree(client):
@@ -734,7 +737,10 @@ def party_tree(client):
     "the street working committee, a community committee and its branches"
     client.open_menu(MENU_PARTY, MENU_PARTY_TREE)
     client.wait_rows()
-    expand_rows(client)
+    expanded = expand_rows(client)
+    if expanded < 2:
+        say(f'party_tree: {expanded} row(s) expanded of 2 '
+            '(no expander: is the view a tree with field_childs?)')
     client.show_menu(False)  # room for all the columns
     path = party_shot(client, 'party_tree')
     client.show_menu(True)
@@ -775,7 +781,10 @@ def party_statistics(client):
 
 
 def unit_first(client):
-    "the member unit's contact opens on its own members' reports"
+    """the member unit's contact opens on its own members' reports (Chromium
+    in Chinese, as the first screens)"""
+    client.sign_in(UNIT_LOGIN, PASSWORD)
+    client.wait_first_screen()
     client.wait(lambda: client.tab_title() == PARTY_MEMBER_REPORTS,
         f'the tab {PARTY_MEMBER_REPORTS}')
     client.wait_rows()
@@ -809,6 +818,8 @@ def first_screens(wanted):
             yield (f'first_{login}_{suffix}', (lang, accept),
                 functools.partial(first_screen, login=login,
                     password=password, suffix=suffix))
+    if 'unit_first' in wanted:
+        yield 'unit_first', FIRST_LANGUAGES[0][1:], unit_first
 
 
 # who logs in, and the screens they take: (name, function, the pictures)
@@ -838,9 +849,6 @@ SESSIONS = [
             ('party_resources', party_resources, ['party_resources']),
             ('party_needs', party_needs, ['party_needs']),
             ('party_projects', party_projects, ['party_projects']),
-            ]),
-    ('unit', [
-            ('unit_first', unit_first, ['unit_first']),
             ]),
     ('merchant', [
             ('merchant_redeem', merchant_redeem,
