@@ -234,9 +234,15 @@ class PartyDemo:
             [('kind', 'in', ['working_committee', 'community_committee'])],
             order=[('id', 'ASC')])
         cadres = self.figures['cadres']
+        homes = {id(p): [(m, m.party.household.area.path) for m in p]
+            for p in (in_service, others)}
         vlist = []
         for index, organisation in enumerate(functional + committees):
+            # a member who lives in the organisation's area when there is one
             pool_ = in_service if index < cadres else others
+            local = [m for m, path in homes[id(pool_)]
+                if path.startswith(organisation.area.path)]
+            pool_ = local or pool_
             if not pool_:
                 continue
             member = pool_[index % len(pool_)]

@@ -68,8 +68,10 @@ class Organisation(
         'civic.appointment', 'party_organisation', "Secretary and Committee",
         help="The secretary and the committee members with their terms.")
     secretary = fields.Function(
-        fields.Many2One('party.party', "Secretary"), 'get_secretary',
-        searcher='search_secretary')
+        fields.Char("Secretary",
+            help="The name of the active secretary, public as on the "
+            "display board wherever the person lives."),
+        'get_secretary', searcher='search_secretary')
     members = fields.One2Many(
         'civic.party.member', 'organisation', "Members")
     member_count = fields.Function(
@@ -120,12 +122,14 @@ class Organisation(
         pool = Pool()
         Appointment = pool.get('civic.appointment')
         result = {o.id: None for o in organisations}
-        for appointment in Appointment.search([
-                    ('party_organisation', 'in', list(result)),
-                    ('role.category', '=', 'secretary'),
-                    ('state', '=', 'active'),
-                    ], order=[('start_date', 'ASC')]):
-            result[appointment.party_organisation.id] = appointment.party.id
+        with without_check_access():
+            for appointment in Appointment.search([
+                        ('party_organisation', 'in', list(result)),
+                        ('role.category', '=', 'secretary'),
+                        ('state', '=', 'active'),
+                        ], order=[('start_date', 'ASC')]):
+                result[appointment.party_organisation.id] = (
+                    appointment.party.name)
         return result
 
     @classmethod
@@ -134,7 +138,7 @@ class Organisation(
         return [('appointments', 'where', [
                     ('role.category', '=', 'secretary'),
                     ('state', '=', 'active'),
-                    ('party', operator, value, *extra),
+                    ('party.name', operator, value, *extra),
                     ])]
 
     @classmethod
