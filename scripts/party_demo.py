@@ -154,12 +154,14 @@ class PartyDemo:
         Member = pool.get('civic.party.member')
         units = Party.create([{'name': n} for n in UNITS])
         today = dt.date.today()
-        adults = [p for p in Party.search([
+        # ids only: the seed district has 300,000 adults, of whom the
+        # members are read
+        adults = [p.id for p in Party.search([
                     ('household', '!=', None),
                     ('birth_date', '<', today - dt.timedelta(days=20 * 365)),
                     ], order=[('id', 'ASC')])]
-        chosen = self.random.sample(adults,
-            min(len(adults), self.figures['members']))
+        chosen = Party.browse(sorted(self.random.sample(adults,
+                    min(len(adults), self.figures['members']))))
         # the home community first: its officers see members in the demo
         chosen.sort(key=lambda p: not p.household.area.path.startswith(
                 self.home_path()))
