@@ -3,6 +3,7 @@ import math
 
 from sql import Literal, Null
 
+from trytond.backend import MAX_QUERY_PARAMS
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
@@ -45,7 +46,7 @@ class Area(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         area_ids = list({a for a in area_ids if is_id(a)})
         paths = {}
-        for sub_ids in grouped_slice(area_ids):
+        for sub_ids in grouped_slice(area_ids, MAX_QUERY_PARAMS):
             sub_ids = list(sub_ids)
             cursor.execute(*area.select(area.id, area.path,
                     where=area.id.in_(sub_ids)))
@@ -53,7 +54,7 @@ class Area(metaclass=PoolMeta):
         wanted = {a for i, p in paths.items() for a in path_ids(i, p)}
         wanted.update(area_ids)
         level_of = {}
-        for sub_ids in grouped_slice(list(wanted)):
+        for sub_ids in grouped_slice(list(wanted), MAX_QUERY_PARAMS):
             sub_ids = list(sub_ids)
             cursor.execute(*area.select(
                     area.id, area.level, where=area.id.in_(sub_ids)))

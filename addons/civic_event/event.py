@@ -6,6 +6,7 @@ from functools import wraps
 
 from sql import Column, Null
 
+from trytond.backend import MAX_QUERY_PARAMS
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
@@ -1031,7 +1032,7 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
                         [('groups', '=', group_id)], order=[])}
             table = UserArea.__table__()
             cursor = Transaction().connection.cursor()
-            for sub_ids in grouped_slice(list(users)):
+            for sub_ids in grouped_slice(list(users), MAX_QUERY_PARAMS):
                 cursor.execute(*table.select(table.user, table.area,
                         where=table.user.in_(list(sub_ids))))
                 for user_id, area_id in cursor:

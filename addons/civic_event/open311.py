@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 from sql import Null
 from sql.operators import Not
 
+from trytond.backend import MAX_QUERY_PARAMS
 from trytond.config import config
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
@@ -595,7 +596,7 @@ def search_requests(params):
         # the spec caps the results, not the ids asked: the first
         # MAX_RESULTS of them, newest first
         result = []
-        for sub_ids in grouped_slice(request_ids(ids)):
+        for sub_ids in grouped_slice(request_ids(ids), MAX_QUERY_PARAMS):
             result.extend(read_requests(
                     event.number.in_(list(sub_ids)), event))
         result.sort(key=lambda r: (r['requested_datetime'] or '',

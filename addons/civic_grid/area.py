@@ -6,6 +6,7 @@ from sql import Literal, Null
 from sql.aggregate import Count
 from sql.conditionals import Coalesce
 
+from trytond.backend import MAX_QUERY_PARAMS
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields, tree)
@@ -292,7 +293,7 @@ class SubtreeTotals:
         cursor = Transaction().connection.cursor()
         missing = [i for i in area_ids
             if i is not None and i not in self._ancestors]
-        for sub_ids in grouped_slice(missing):
+        for sub_ids in grouped_slice(missing, MAX_QUERY_PARAMS):
             cursor.execute(*table.select(table.id, table.path,
                     where=table.id.in_(list(sub_ids))))
             for area_id, path in cursor:

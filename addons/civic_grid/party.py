@@ -5,6 +5,7 @@ from sql import Column, Null
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
+from trytond.backend import MAX_QUERY_PARAMS
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
@@ -153,7 +154,7 @@ class Party(SensitiveMixin, ScopeMixin, metaclass=PoolMeta):
         household = Household.__table__()
         cursor = Transaction().connection.cursor()
         areas = {p.id: None for p in parties}
-        for sub_ids in grouped_slice(list(areas)):
+        for sub_ids in grouped_slice(list(areas), MAX_QUERY_PARAMS):
             cursor.execute(*party.join(household,
                     condition=party.household == household.id).select(
                     party.id, household.area,
@@ -169,7 +170,7 @@ class Party(SensitiveMixin, ScopeMixin, metaclass=PoolMeta):
     def get_in_civic_scope(cls, parties, name):
         ids = [p.id for p in parties]
         in_scope = set()
-        for sub_ids in grouped_slice(ids):
+        for sub_ids in grouped_slice(ids, MAX_QUERY_PARAMS):
             in_scope.update(p.id for p in cls.search([
                         ('id', 'in', list(sub_ids)),
                         ('in_civic_scope', '=', True),
@@ -259,7 +260,7 @@ class Party(SensitiveMixin, ScopeMixin, metaclass=PoolMeta):
         table = cls.__table__()
         column = Column(table, 'id_number_full')
         cursor = Transaction().connection.cursor()
-        for sub_numbers in grouped_slice(list(owners)):
+        for sub_numbers in grouped_slice(list(owners), MAX_QUERY_PARAMS):
             cursor.execute(*table.select(table.id, column,
                     where=column.in_(list(sub_numbers))))
             for party_id, number in cursor:
@@ -278,7 +279,7 @@ class Party(SensitiveMixin, ScopeMixin, metaclass=PoolMeta):
         column = Column(table, 'id_number_full')
         cursor = Transaction().connection.cursor()
         found = set()
-        for sub_numbers in grouped_slice(list(numbers)):
+        for sub_numbers in grouped_slice(list(numbers), MAX_QUERY_PARAMS):
             cursor.execute(*table.select(
                     column, where=column.in_(list(sub_numbers))))
             found.update(n for n, in cursor)

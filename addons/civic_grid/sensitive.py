@@ -14,6 +14,7 @@ import phonenumbers
 from phonenumbers.shortnumberinfo import is_valid_short_number_for_region
 from sql import Column, Values
 
+from trytond.backend import MAX_QUERY_PARAMS
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool
@@ -106,7 +107,8 @@ class SensitiveMixin:
         table = cls.__table__()
         column = Column(table, name + '_full')
         values = {}
-        for sub_ids in grouped_slice([r.id for r in records]):
+        ids = [r.id for r in records]
+        for sub_ids in grouped_slice(ids, MAX_QUERY_PARAMS):
             cursor.execute(*table.select(
                     table.id, column, where=table.id.in_(list(sub_ids))))
             values.update(cursor)
@@ -180,7 +182,7 @@ class SensitiveMixin:
         cursor = Transaction().connection.cursor()
         for name in cls._sensitive_masks:
             rows = [(r.id, v[name]) for r, v in pairs if name in v]
-            for sub_rows in grouped_slice(rows):
+            for sub_rows in grouped_slice(rows, MAX_QUERY_PARAMS // 2):
                 new = Values(list(sub_rows))
                 cursor.execute(*table.update(
                         [Column(table, name + '_full')],

@@ -7,6 +7,7 @@ from sql import Literal, Null
 from sql.aggregate import Sum
 from sql.conditionals import Case
 
+from trytond.backend import MAX_QUERY_PARAMS
 from trytond.i18n import gettext
 from trytond.model import (
     Check, Index, ModelSQL, ModelStorage, ModelView, Unique, fields)
@@ -132,7 +133,7 @@ class Account(ScopeMixin, ModelSQL, ModelView):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         found = {}
-        for sub_ids in grouped_slice(party_ids):
+        for sub_ids in grouped_slice(party_ids, MAX_QUERY_PARAMS):
             cursor.execute(*table.select(table.party, table.id,
                     where=table.party.in_(list(sub_ids))))
             found.update(cursor)
@@ -156,7 +157,7 @@ class Account(ScopeMixin, ModelSQL, ModelView):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         debits = [a for a, d in deltas.items() if d < 0]
-        for sub_ids in grouped_slice(debits):
+        for sub_ids in grouped_slice(debits, MAX_QUERY_PARAMS):
             cursor.execute(*table.select(table.id, table.balance,
                     where=table.id.in_(list(sub_ids))))
             for account_id, balance in cursor:
@@ -171,7 +172,7 @@ class Account(ScopeMixin, ModelSQL, ModelView):
             if delta:
                 by_delta[delta].append(account_id)
         for delta, account_ids in by_delta.items():
-            for sub_ids in grouped_slice(account_ids):
+            for sub_ids in grouped_slice(account_ids, MAX_QUERY_PARAMS):
                 cursor.execute(*table.update(
                         [table.balance], [table.balance + delta],
                         where=table.id.in_(list(sub_ids))))
@@ -315,7 +316,7 @@ class Line(ScopeMixin, ModelSQL, ModelView):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         reversed_ = set()
-        for sub_ids in grouped_slice([l.id for l in lines]):
+        for sub_ids in grouped_slice([l.id for l in lines], MAX_QUERY_PARAMS):
             cursor.execute(*table.select(table.reversal_of,
                     where=table.reversal_of.in_(list(sub_ids))))
             reversed_.update(r for r, in cursor)
@@ -561,7 +562,7 @@ class Line(ScopeMixin, ModelSQL, ModelView):
         last = max(months) + relativedelta(months=1)
         parties = {v['party'] for v in vlist}
         rules = {v['rule'] for v in vlist}
-        for sub_ids in grouped_slice(list(parties)):
+        for sub_ids in grouped_slice(list(parties), MAX_QUERY_PARAMS):
             cursor.execute(*table.select(
                     table.party, table.rule, table.date, Sum(table.points),
                     where=table.party.in_(list(sub_ids))
@@ -587,7 +588,7 @@ class Line(ScopeMixin, ModelSQL, ModelView):
         spent = Case((table.points < 0, -table.points), else_=Literal(0))
         where = table.state == 'posted'
         result = {}
-        slices = (grouped_slice(account_ids)
+        slices = (grouped_slice(account_ids, MAX_QUERY_PARAMS)
             if account_ids is not None else [None])
         for sub_ids in slices:
             condition = where

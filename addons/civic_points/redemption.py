@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import segno
 
+from trytond.backend import MAX_QUERY_PARAMS
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError
@@ -304,7 +305,7 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
         held, held_month = Counter(), Counter()
         parties = {v.party.id for v in limited}
         offers = {v.offer.id for v in limited}
-        for sub_ids in grouped_slice(list(parties)):
+        for sub_ids in grouped_slice(list(parties), MAX_QUERY_PARAMS):
             cursor.execute(*table.select(
                     table.party, table.offer, table.issue_date,
                     where=table.party.in_(list(sub_ids))
