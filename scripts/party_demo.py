@@ -209,7 +209,7 @@ class PartyDemo:
                 m.party.household.id for m in Member.search(
                     [], order=[('id', 'ASC')])))
         households = households[:self.figures['households']]
-        for index, kind in enumerate(['central', 'fortress', 'pioneer']):
+        for index, kind in enumerate(['central', 'bastion', 'vanguard']):
             ids = households[index::3]
             for i in range(0, len(ids), 2000):
                 Household.write(Household.browse(ids[i:i + 2000]),

@@ -208,10 +208,16 @@ class DisplayBoard(HTMLReport):
                     ('area', '=', area.id),
                     ('state', '=', 'active'),
                     ], order=[('role.sequence', 'ASC'), ('id', 'ASC')])
-            boards.append((area, appointments))
+            boards.append((area, appointments, cls.board_sections(area)))
         context['boards'] = boards
         context['today'] = pool.get('ir.date').today()
         return context
+
+    @classmethod
+    def board_sections(cls, area):
+        """The further tables of the area's board, as dictionaries of
+        title, headers and rows (lists of strings); other modules add theirs"""
+        return []
 
 
 class ContactCard(HTMLReport):

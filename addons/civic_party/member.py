@@ -20,8 +20,8 @@ MEMBER_KINDS = [
 HOUSEHOLD_KINDS = [
     (None, ""),
     ('central', "Party-member Central Household"),
-    ('fortress', "Fortress Household"),
-    ('pioneer', "Pioneer Household"),
+    ('bastion', "Party-member Bastion Household"),
+    ('vanguard', "Party-member Vanguard Household"),
     ]
 
 
@@ -110,7 +110,7 @@ class Household(metaclass=PoolMeta):
     party_kind = fields.Selection(
         HOUSEHOLD_KINDS, "Party-member Household",
         help="A household of a Party member marked as one of the three "
-        "households (central, fortress, pioneer).")
+        "households (central, bastion, vanguard).")
     party_kind_string = party_kind.translated('party_kind')
 
     @classmethod
@@ -143,3 +143,52 @@ class Household(metaclass=PoolMeta):
                         'civic_party.msg_household_without_member',
                         household=household.rec_name,
                         kind=household.party_kind_string))
+
+
+class DisplayBoard(metaclass=PoolMeta):
+    __name__ = 'civic.area.display_board'
+
+    @classmethod
+    def board_sections(cls, area):
+        return super().board_sections(area) + [cls.households_section(area)]
+
+    @classmethod
+    def households_section(cls, area):
+        "The three households of the area and below, by kind"
+        pool = Pool()
+        Household = pool.get('civic.household')
+        Member = pool.get('civic.party.member')
+        households = Household.search([
+                ('area', 'child_of', [area.id], 'parent'),
+                ('party_kind', '!=', None),
+                ], order=[('name', 'ASC'), ('id', 'ASC')])
+        kinds = [k for k, _ in HOUSEHOLD_KINDS]
+        households.sort(key=lambda h: kinds.index(h.party_kind))
+        with without_check_access():
+            members = Member.search([
+                    ('party.household', 'in', [h.id for h in households]),
+                    ], order=[('id', 'ASC')])
+        names = {}
+        for member in members:
+            names.setdefault(member.party.household.id, []).append(
+                member.party.name)
+        rows = [[h.party_kind_string, h.name, ', '.join(names.get(h.id, []))]
+            for h in households]
+        counts = ' · '.join(
+            f'{label} {sum(h.party_kind == kind for h in households)}'
+            for kind, label in cls.household_kind_labels())
+        return {
+            'title': gettext('civic_party.msg_board_households',
+                counts=counts),
+            'headers': [gettext('civic_party.msg_board_household_kind'),
+                gettext('civic_party.msg_board_household'),
+                gettext('civic_party.msg_board_household_members')],
+            'rows': rows or [[gettext('civic_party.msg_board_no_household'),
+                    '', '']],
+            }
+
+    @classmethod
+    def household_kind_labels(cls):
+        Household = Pool().get('civic.household')
+        selection = Household.fields_get(['party_kind'])['party_kind']
+        return [(k, l) for k, l in selection['selection'] if k]

@@ -101,6 +101,8 @@ class Organisation(
         super().validate_fields(organisations, field_names)
         if field_names & {'kind', 'parent'}:
             cls.check_ranks(organisations)
+        if field_names & {'parent', 'area', 'areas'}:
+            cls.check_coverage(organisations)
 
     @classmethod
     def check_ranks(cls, organisations):
@@ -116,6 +118,24 @@ class Organisation(
                             kind=child.kind_string,
                             parent=parent.rec_name,
                             parent_kind=parent.kind_string))
+
+    @classmethod
+    def check_coverage(cls, organisations):
+        "An organisation covers only areas inside its parent's area"
+        for organisation in organisations:
+            related = [(organisation.parent, organisation)] + [
+                (organisation, c) for c in organisation.children]
+            for parent, child in related:
+                if not parent:
+                    continue
+                for area in [child.area, *child.areas]:
+                    if parent.area.id not in path_ids(area.id, area.path):
+                        raise OrganisationError(gettext(
+                                'civic_party.msg_organisation_outside_parent',
+                                organisation=child.name,
+                                area=area.rec_name,
+                                parent=parent.rec_name,
+                                parent_area=parent.area.rec_name))
 
     @classmethod
     def get_secretary(cls, organisations, name):

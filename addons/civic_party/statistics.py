@@ -19,8 +19,8 @@ from .organisation import BRANCHES, GROUPS
 FIGURES = [
     'members', 'in_service_members', 'resident_members', 'retired_members',
     'mobile_members', 'reported_members', 'reported_units',
-    'party_households', 'central_households', 'fortress_households',
-    'pioneer_households', 'branches', 'functional_branches',
+    'party_households', 'central_households', 'bastion_households',
+    'vanguard_households', 'branches', 'functional_branches',
     'cadre_secretaries', 'groups', 'meetings_held', 'projects_done',
     ]
 
@@ -81,7 +81,7 @@ class PartyFigures:
                 & (household.active == Literal(True)),
                 group_by=[household.area, household.party_kind]))
         result = {f'{k}_households': by_kind.get(k, {})
-            for k in ('central', 'fortress', 'pioneer')}
+            for k in ('central', 'bastion', 'vanguard')}
         result['party_households'] = {i: sum(by_kind.get(k, {}).get(i, 0)
                 for k in by_kind) for i in self.area_ids}
         return result
@@ -159,8 +159,8 @@ class Statistics(ScopeMixin, ModelSQL, ModelView):
     reported_units = figure_field("Units Reported")
     party_households = figure_field("Party-member Households")
     central_households = figure_field("Central Households")
-    fortress_households = figure_field("Fortress Households")
-    pioneer_households = figure_field("Pioneer Households")
+    bastion_households = figure_field("Bastion Households")
+    vanguard_households = figure_field("Vanguard Households")
     branches = figure_field("Party Branches")
     functional_branches = figure_field("Functional Branches")
     cadre_secretaries = figure_field("In-service Cadres as Secretaries")
