@@ -20,7 +20,8 @@ from trytond.wizard import Button, StateTransition, StateView
 from civic_grid import clock
 from civic_grid.area import path_ids
 from civic_grid.locking import lock, waits_for_locks
-from civic_grid.scope import ScopedWizard, ScopeMixin, is_id
+from civic_grid.scope import (
+    ScopedWizard, ScopeMixin, check_state_written, checks_references, is_id)
 from civic_grid.sensitive import MASKED_STATES, SensitiveMixin
 
 from .category import LEVELS, next_level
@@ -449,6 +450,8 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
         with without_check_access():
             sequence = config.event_sequence
         for values in vlist:
+            if checks_references():
+                check_state_written(cls, values, create=True)
             values['state'] = 'reported'
             values.setdefault('reported_at', _now())
             if 'complaint' not in values:

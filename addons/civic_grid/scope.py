@@ -279,6 +279,8 @@ class ScopeMixin:
     def create(cls, vlist):
         if checks_references():
             check_references(cls, vlist)
+            for values in vlist:
+                check_state_written(cls, values, create=True)
         return super().create(vlist)
 
     @classmethod
@@ -289,6 +291,7 @@ class ScopeMixin:
             for sub_records, values in zip(actions, actions):
                 records.extend(sub_records)
                 vlist.append(values)
+                check_state_written(cls, values)
             if cls._scope_area not in {CONFIGURATION, AGGREGATE}:
                 check_scope(cls, [r.id for r in records], mode='write')
             check_references(cls, vlist)
@@ -296,9 +299,12 @@ class ScopeMixin:
 
     @classmethod
     def delete(cls, records):
-        if checks_references() and cls._scope_area not in {
-                CONFIGURATION, AGGREGATE}:
-            check_scope(cls, [r.id for r in records], mode='delete')
+        if checks_references():
+            # a singleton never saved is "deleted" without trytond's check
+            with check_access():
+                Pool().get('ir.model.access').check(cls.__name__, 'delete')
+            if cls._scope_area not in {CONFIGURATION, AGGREGATE}:
+                check_scope(cls, [r.id for r in records], mode='delete')
         super().delete(records)
 
     @classmethod
@@ -310,6 +316,21 @@ class ScopeMixin:
             check_scope(cls, ids)
             check_scope(cls, ids, mode='create')
         return super().copy(records, default=default)
+
+
+def check_state_written(Model, values, create=False):
+    """Refuse a user's write of a workflow's state: it changes only through
+    the transitions (buttons), which do what the step means (award points,
+    set who and when…); a new record starts in the default state"""
+    name = getattr(Model, '_transition_state', None)
+    if not name or name not in values or not hasattr(Model, '_transitions'):
+        return
+    default = Model._defaults.get(name)
+    if create and default and values[name] == default():
+        return
+    field = Model.__names__(name)
+    raise AccessError(gettext('civic_grid.msg_state_by_transition',
+            model=field['model'], field=field['field']))
 
 
 def limit_area_pickers(Model):
