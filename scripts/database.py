@@ -8,7 +8,8 @@ import subprocess
 import sys
 import tempfile
 
-MODULES = ['civic_grid', 'civic_points', 'civic_event', 'civic_party']
+MODULES = ['civic_grid', 'civic_points', 'civic_event', 'civic_party',
+    'civic_property']
 ADMIN_PASSWORD = 'admin'
 
 

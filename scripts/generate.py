@@ -146,6 +146,8 @@ class Generator:
             steps.append('events')
         if self.wants_party():
             steps.append('party')
+        if self.wants_property():
+            steps.append('property')
         for step in steps:
             step_started = time.perf_counter()
             if step == 'residents' and jobs > 1:
@@ -205,6 +207,21 @@ class Generator:
         from party_demo import PartyDemo
         summary = PartyDemo(self.random, self.commit, self.size_name).run()
         log('  party: ' + ', '.join(
+                f'{count:,} {what}' for what, count in summary.items()))
+
+    def wants_property(self):
+        "Red-property data, when civic_property is active and has none yet"
+        from trytond.pool import Pool
+        try:
+            Company = Pool().get('civic.property.company')
+        except KeyError:
+            return False
+        return not Company.search([('active', 'in', [True, False])], limit=1)
+
+    def make_property(self):
+        from property_demo import PropertyDemo
+        summary = PropertyDemo(self.random, self.commit, self.size_name).run()
+        log('  property: ' + ', '.join(
                 f'{count:,} {what}' for what, count in summary.items()))
 
     def make_events(self):

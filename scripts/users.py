@@ -11,6 +11,8 @@ PASSWORD = 'civicgrid2026'
 GRID_WORKER_LOGIN = 'gridworker'
 # and this login the contact of the first unit reporting to 和平社区
 UNIT_LOGIN = 'unit'
+# and this login the staff of the first property company
+PROPERTY_LOGIN = 'property'
 # login, name, groups (module.XML id, each module owns its groups), scope
 # (area code or None), sensitive data
 USERS = [
@@ -27,6 +29,8 @@ USERS = [
     (UNIT_LOGIN, '临沂市税务局兰山分局联络员',
         ['civic_party.group_civic_member_unit'],
         None, False),
+    (PROPERTY_LOGIN, '红心物业服务有限公司工作人员',
+        ['civic_property.group_civic_property'], None, False),
     ]
 
 # the list each login opens on (module.XML id of its act_window), when its
@@ -39,6 +43,7 @@ HOMES = {
     GRID_WORKER_LOGIN: 'civic_event.act_event',
     'merchant': 'civic_points.act_redemption_merchant',
     UNIT_LOGIN: 'civic_party.act_member_report',
+    PROPERTY_LOGIN: 'civic_property.act_log',
     }
 
 

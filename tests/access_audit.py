@@ -39,6 +39,7 @@ ROLES = {
         ['D01S01C01B01M01S01']),
     'merchant': (['civic_points.group_civic_merchant'], []),
     'unit': (['civic_party.group_civic_member_unit'], []),
+    'property': (['civic_property.group_civic_property'], []),
     }
 MERCHANT = 'SHOP01'
 # Who fuzzes: passes every access check
@@ -51,6 +52,13 @@ PUBLIC_READ = {
     'civic.points.merchant': "the merchants of the points mall are public",
     'civic.points.offer': "the offers of the points mall are public",
     'civic.points.merchant-res.user': "who redeems for a merchant",
+    'civic.property.company': "property companies are registered "
+    "businesses",
+    'civic.property.company-res.user': "who works for a property company",
+    'civic.property.steward': "red stewards serve under their name and "
+    "service phone",
+    'civic.property.steward-civic.building': "which buildings a red "
+    "steward looks after is published to the residents",
     }
 # Campaigns of the areas above the user's are the user's work too
 READ_ANCESTORS = {'civic.visit.campaign'}
@@ -70,6 +78,18 @@ UNIT_OWNED = {
     'civic.party.member': 'work_unit',
     'civic.party.resource': 'unit',
     'civic.party.project': 'unit',
+    }
+# The records a property company's staff owns: path to the company
+PROPERTY_OWNED = {
+    'civic.property.company': 'id',
+    'civic.property.company-res.user': 'company',
+    'civic.property.management': 'company',
+    'civic.property.steward': 'company',
+    'civic.property.steward-civic.building': 'steward.company',
+    'civic.property.log': 'company',
+    'civic.property.coverage': 'company',
+    'civic.compound': 'property_company',
+    'civic.building': 'compound.property_company',
     }
 STANDARD_RPC = {'autocomplete', 'copy', 'create', 'default_get', 'delete',
     'export_data', 'export_data_domain', 'fields_get', 'fields_view_get',
@@ -122,9 +142,12 @@ class Audit:
         units = {r.unit.id for r in UnitReport.search(
                 [('contacts', '=', self.users['unit'])])}
         # the roles that own their records rather than areas
+        Company = pool.get('civic.property.company')
+        companies = set(Company.of_user(self.users['property']))
         self.owners = {
             'merchant': ({merchant.id}, MERCHANT_OWNED),
             'unit': (units, UNIT_OWNED),
+            'property': (companies, PROPERTY_OWNED),
             }
         from trytond.model import ModelSQL
         self.models = {}
@@ -191,7 +214,9 @@ class Audit:
         return area in self.subtrees[login]
 
     def readable_anyway(self, login, name, record, area):
-        if name in PUBLIC_READ:
+        if name in PUBLIC_READ and not (
+                login in self.owners and name in self.owners[login][1]):
+            # public to the staff; an owner reads its own records
             return True
         if name == 'party.party' and not record.household:
             return True  # not a resident: a shop, a company
@@ -254,6 +279,7 @@ class Audit:
         self.audit_wizards()
         self.audit_reports()
         self.audit_rpc()
+        self.audit_state_writes()
         return {
             'checked': dict(self.checked),
             'total': sum(self.checked.values()),
@@ -297,6 +323,32 @@ class Audit:
             refused('copy', 'copy', [outside], {}, nonexistent=(missing, {}))
             for button in sorted(getattr(Model, '_buttons', {})):
                 refused('button', button, [outside], nonexistent=(missing,))
+
+    def audit_state_writes(self):
+        """No side door into a state machine: even the civic administrator
+        changes a workflow's state only through its buttons"""
+        for name in sorted(self.models):
+            Model = self.models[name]
+            state = getattr(Model, '_transition_state', None)
+            if (is_view(Model) or not state
+                    or not getattr(Model, '_transitions', None)):
+                continue
+            with self.root():
+                records = Model.search([], limit=1, order=[('id', 'ASC')])
+                if not records:
+                    self.uncovered.append(f'{name}: no record to change')
+                    continue
+                record, = records
+                current = getattr(record, state)
+                targets = {t for s, t in Model._transitions if s == current}
+            for target in sorted(targets):
+                self.expect_refusal('state', FUZZ_USER, name, 'write',
+                    [record.id], {state: target})
+            default = Model._defaults[state]()
+            others = sorted({t for _, t in Model._transitions} - {default})
+            if others:
+                self.expect_refusal('state', FUZZ_USER, name, 'create',
+                    [{state: others[0]}])
 
     def audit_configuration(self, name):
         "Configuration: the scoped roles cannot change it"
@@ -972,6 +1024,23 @@ def make_outside_records(pool):
     admin, = pool.get('res.user').search([('login', '=', 'admin')])
     Visit.create([{'campaign': campaign.id, 'household': household.id,
                 'visitor': admin.id, 'date': today}])
+    make_outside_company_staff(pool, community)
+
+
+def make_outside_company_staff(pool, community):
+    "The staff and a red steward of a company managing in the other street"
+    Building = pool.get('civic.building')
+    Company = pool.get('civic.property.company')
+    Steward = pool.get('civic.property.steward')
+    building, = Building.search([
+            ('compound.area', 'child_of', [community.id], 'parent'),
+            ('compound.property_company', '!=', None)], limit=1)
+    company = building.compound.property_company
+    staff, = pool.get('res.user').create([{
+                'login': 'property-s02', 'name': f'{company.party.name}工作人员'}])
+    Company.write([company], {'users': [('add', [staff.id])]})
+    Steward.create([{'company': company.id, 'name': '赵师傅',
+                'buildings': [('add', [building.id])]}])
 
 
 def main():

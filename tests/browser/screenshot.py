@@ -79,6 +79,12 @@ MENU_PARTY_STATISTICS = '党建统计'
 PARTY_ALL = '全部'
 # the list the member unit's contact opens on
 PARTY_MEMBER_REPORTS = '党员报到'
+MENU_PROPERTY = '红色物业'
+MENU_PROPERTY_COMPANIES = '物业服务企业'
+MENU_PROPERTY_COVERAGE = '两个覆盖'
+MENU_PROPERTY_STATISTICS = '红色物业统计'
+# the list the property company's staff opens on
+PROPERTY_LOGS = '党建联建工作日志'
 
 # the member unit's contact (scripts/users.py)
 UNIT_LOGIN = 'unit'
@@ -119,6 +125,8 @@ SCREENS = [
     'event_area_picker', 'ranking_year', 'award_holders',
     'party_tree', 'party_member_form', 'party_resources', 'party_needs',
     'party_projects', 'party_statistics', 'unit_first',
+    'property_log_form', 'property_companies', 'property_coverage',
+    'property_statistics',
     'first'] + [f'first_{login}' for login, _ in FIRST_LOGINS]
 
 
@@ -791,6 +799,40 @@ def unit_first(client):
     return party_shot(client, 'unit_first')
 
 
+# the civic_property screens -----------------------------------------------
+
+def property_log_form(client):
+    """the company's staff opens on its work logs; a log's form"""
+    from selenium.webdriver.common.action_chains import ActionChains
+    client.wait(lambda: client.tab_title() == PROPERTY_LOGS,
+        f'the tab {PROPERTY_LOGS}')
+    domain_tab(client, PARTY_ALL)
+    rows = client.wait_rows()
+    party_shot(client, 'property_logs')
+    cell = client.find('td:not(.selection-state) .cell', rows[0])[0]
+    ActionChains(client.driver).double_click(cell).perform()
+    client.wait(lambda: client.current_view() == 'form', 'the form view')
+    client.wait(lambda: client.visible('.form input, .form .form-char'),
+        'the form fields')
+    client.idle()
+    return party_shot(client, 'property_log_form')
+
+
+def property_companies(client):
+    return party_list(client, 'property_companies',
+        MENU_PROPERTY, MENU_PROPERTY_COMPANIES)
+
+
+def property_coverage(client):
+    return party_list(client, 'property_coverage',
+        MENU_PROPERTY, MENU_PROPERTY_COVERAGE)
+
+
+def property_statistics(client):
+    return party_list(client, 'property_statistics',
+        MENU_PROPERTY, MENU_PROPERTY_STATISTICS)
+
+
 def first_screen(client, login, password, suffix):
     "the screen right after the login, the top-level menu entries expanded"
     client.sign_in(login, password)
@@ -834,10 +876,19 @@ SESSIONS = [
             ('event_level_graph', event_level_graph, ['event_level_graph']),
             ('ranking_year', ranking_year, ['ranking_year']),
             ('party_statistics', party_statistics, ['party_statistics']),
+            ('property_statistics', property_statistics,
+                ['property_statistics']),
             ]),
     ('street', [
             ('breakdown_graph', breakdown_graph, ['breakdown_graph']),
             ('party_tree', party_tree, ['party_tree']),
+            ('property_companies', property_companies,
+                ['property_companies']),
+            ('property_coverage', property_coverage, ['property_coverage']),
+            ]),
+    ('property', [
+            ('property_log_form', property_log_form,
+                ['property_logs', 'property_log_form']),
             ]),
     ('community', [
             ('voucher_form', voucher_form, ['voucher_form']),
