@@ -40,6 +40,7 @@ class PropertyDemo:
     def run(self):
         for step in (self.make_compounds, self.make_companies,
                 self.make_managements, self.make_stewards, self.make_logs,
+                self.make_owners_committees, self.make_tripartite,
                 self.make_staff):
             in_new_transaction(step)
         return self.summary
@@ -118,9 +119,19 @@ class PropertyDemo:
                         if i in branches else None),
                     })
         self.companies = Company.create(vlist)
+        self.employ_members(self.companies[0])
         self.summary['companies'] = len(self.companies)
         self.summary['with a branch'] = sum(
             bool(c.party_organisation) for c in self.companies)
+
+    def employ_members(self, company):
+        "A few in-service members of the home community work for it"
+        from trytond.pool import Pool
+        Member = Pool().get('civic.party.member')
+        members = Member.search([('kind', '=', 'in_service'),
+                ('party.household.area.code', 'like', f'{HOME}%')],
+            order=[('id', 'ASC')], limit=3)
+        Member.write(members, {'work_unit': company.party.id})
 
     def make_managements(self):
         """Each community's compounds to the companies of its street; the
@@ -153,7 +164,9 @@ class PropertyDemo:
             vlist.append({
                     'company': self.random.choice(choices).id,
                     'compound': compound.id, 'start_date': start,
-                    'households': self.random.randrange(200, 1800),
+                    'households': self.random.randrange(*(
+                            (200, 1800) if self.figures is SEED
+                            else (200, 960))),
                     'home': False})
         for values in vlist:
             del values['home']
@@ -219,6 +232,97 @@ class PropertyDemo:
         Log.acknowledge(older)
         self.summary['work logs'] = len(logs)
         self.summary['acknowledged'] = len(older)
+
+    def make_owners_committees(self):
+        "An owners' committee of five residents per managed compound"
+        from trytond.pool import Pool
+        pool = Pool()
+        Management = pool.get('civic.property.management')
+        Party = pool.get('party.party')
+        Committee = pool.get('civic.property.owners_committee')
+        today = self.today()
+        vlist = []
+        for management in Management.search([('current', '=', True)],
+                order=[('id', 'ASC')]):
+            compound = management.compound
+            owners = [p.id for p in Party.search([
+                        ('household.area', 'child_of', [compound.area.id],
+                            'parent'),
+                        ], order=[('id', 'ASC')], limit=40)]
+            chosen = self.random.sample(owners, min(5, len(owners)))
+            kind = 'owners' if management.households >= 300 else 'management'
+            vlist.append({
+                    'name': compound.name + (
+                        '业主委员会' if kind == 'owners' else '物业管理委员会'),
+                    'kind': kind, 'compound': compound.id,
+                    'start_date': today - dt.timedelta(
+                        days=self.random.randrange(100, 1000)),
+                    'members': [('create', [{
+                                    'party': p,
+                                    'role': 'director' if i == 0 else 'member',
+                                    } for i, p in enumerate(chosen)])],
+                    })
+        for i in range(0, len(vlist), 500):
+            Committee.create(vlist[i:i + 500])
+            self.commit()
+        self.summary["owners' committees"] = len(vlist)
+
+    def make_tripartite(self):
+        """A tripartite meeting held in the home community on parking, one
+        of its decisions overdue, and one planned in the other street"""
+        from trytond.pool import Pool
+        pool = Pool()
+        Committee = pool.get('civic.property.owners_committee')
+        Meeting = pool.get('civic.party.meeting')
+        Organisation = pool.get('civic.party.organisation')
+        Party = pool.get('party.party')
+        today = self.today()
+        made = []
+        for code in (HOME, 'D01S02C01'):
+            owners = Committee.search([('compound.area.code', '=', code),
+                    ('compound.property_company', '!=', None)],
+                order=[('id', 'ASC')], limit=1)
+            convener = Organisation.search([('area.code', '=', code),
+                    ('kind', '=', 'community_committee')], limit=1)
+            if not owners or not convener:
+                continue
+            owners, = owners
+            compound = owners.compound
+            community = compound.area
+            secretary, = Party.create([{'name': f'{community.name}党委书记'}])
+            held = code == HOME
+            made.extend(Meeting.create([{
+                        'name': f'{compound.name}停车难问题三方联动会议',
+                        'kind': 'tripartite', 'organisation': convener[0].id,
+                        'area': community.id, 'compound': compound.id,
+                        'property_company': compound.property_company.id,
+                        'owners_committee': owners.id,
+                        'date': today - dt.timedelta(days=20 if held else -7),
+                        'topics': '小区停车位不足、车辆乱停放、消防通道堵塞',
+                        'attendees': [('create', [
+                                    {'kind': 'community',
+                                        'party': secretary.id},
+                                    {'kind': 'property', 'party':
+                                        compound.property_company.party.id},
+                                    {'kind': 'owners',
+                                        'party': owners.members[0].party.id},
+                                    ])],
+                        'decisions': [('create', [
+                                    {'description': '施划临时停车位40个',
+                                        'owner': compound.property_company
+                                        .party.id,
+                                        'due_date': today - dt.timedelta(
+                                            days=5)},
+                                    {'description': '清理消防通道杂物，设置禁停标识',
+                                        'owner': compound.property_company
+                                        .party.id,
+                                        'due_date': today + dt.timedelta(
+                                            days=10)},
+                                    ])],
+                        }]))
+            if held:
+                Meeting.hold(made[-1:])
+        self.summary['tripartite meetings'] = len(made)
 
     def make_staff(self):
         "The demo login is the first company's staff"

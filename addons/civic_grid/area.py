@@ -237,6 +237,24 @@ def areas_with_levels():
     return area, level, area.join(level, condition=area.level == level.id)
 
 
+def statistics_areas_query():
+    """The rows of a statistics model: the active areas above the grids
+    (the district, its streets and communities), id and area the area's"""
+    area, level, query = areas_with_levels()
+    return query.select(
+        area.id.as_('id'),
+        area.create_uid.as_('create_uid'),
+        area.create_date.as_('create_date'),
+        area.write_uid.as_('write_uid'),
+        area.write_date.as_('write_date'),
+        area.id.as_('area'),
+        area.parent.as_('parent'),
+        area.level.as_('level'),
+        area.path.as_('path'),
+        where=(level.is_grid == Literal(False))
+        & (area.active == Literal(True)))
+
+
 def grid_targets_query():
     "(area id, target households) of the grids that have a target"
     area, level, query = areas_with_levels()

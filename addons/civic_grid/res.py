@@ -62,25 +62,45 @@ class User(metaclass=PoolMeta):
 
 
 class Rule(metaclass=PoolMeta):
+    """The record rules' context: the user's areas, and the records the user
+    owns (a merchant's, a work unit's, a company's), which the modules
+    declare with owned_records"""
     __name__ = 'ir.rule'
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # context key: (model name, its class method returning the ids)
+        cls._civic_owned = {}
         cls.domain.help += (
             '\n- "civic_areas" as the list of ids of the user\'s areas')
+
+    @classmethod
+    def owned_records(cls, key, model_name, method, help_text):
+        "Put the ids model_name.method() returns in the rules' context"
+        cls._civic_owned[key] = (model_name, method)
+        cls.domain.help += f'\n- "{key}" as the list of ids of {help_text}'
+
+    @classmethod
+    def _owned_ids(cls):
+        pool = Pool()
+        return {key: sorted(getattr(pool.get(model_name), method)())
+            for key, (model_name, method) in cls._civic_owned.items()}
 
     @classmethod
     def _get_cache_key(cls, model_names):
         User = Pool().get('res.user')
         key = super()._get_cache_key(model_names)
-        return (*key, User.get_civic_areas())
+        owned = tuple(tuple(ids) for _, ids in sorted(
+                cls._owned_ids().items()))
+        return (*key, User.get_civic_areas(), owned)
 
     @classmethod
     def _get_context(cls, model_name):
         User = Pool().get('res.user')
         context = super()._get_context(model_name)
         context['civic_areas'] = list(User.get_civic_areas())
+        context.update(cls._owned_ids())
         return context
 
 

@@ -11,7 +11,8 @@ from trytond.wizard import Button, StateTransition, StateView
 
 from .area import (
     SubtreeTotals, areas_with_levels, grid_targets_query,
-    household_counts_query, percent, resident_counts_query)
+    household_counts_query, percent, resident_counts_query,
+    statistics_areas_query)
 from .scope import AREA_IN_SCOPE, ScopedWizard, ScopeMixin
 from .xlsx import workbook_bytes
 
@@ -138,18 +139,7 @@ class AreaStatistics(ScopeMixin, ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        area, level, query = areas_with_levels()
-        return query.select(
-            area.id.as_('id'),
-            area.create_uid.as_('create_uid'),
-            area.create_date.as_('create_date'),
-            area.write_uid.as_('write_uid'),
-            area.write_date.as_('write_date'),
-            area.id.as_('area'),
-            area.parent.as_('parent'),
-            area.level.as_('level'),
-            where=(level.is_grid == Literal(False))
-            & (area.active == Literal(True)))
+        return statistics_areas_query()
 
     def get_rec_name(self, name):
         return self.area.rec_name

@@ -9,7 +9,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView
 
-from civic_grid.area import SubtreeTotals, areas_with_levels
+from civic_grid.area import SubtreeTotals, statistics_areas_query
 from civic_grid.scope import AREA_IN_SCOPE, ScopedWizard, ScopeMixin
 from civic_grid.xlsx import workbook_bytes
 
@@ -176,18 +176,7 @@ class Statistics(ScopeMixin, ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        area, level, query = areas_with_levels()
-        return query.select(
-            area.id.as_('id'),
-            area.create_uid.as_('create_uid'),
-            area.create_date.as_('create_date'),
-            area.write_uid.as_('write_uid'),
-            area.write_date.as_('write_date'),
-            area.id.as_('area'),
-            area.level.as_('level'),
-            area.path.as_('path'),
-            where=(level.is_grid == Literal(False))
-            & (area.active == Literal(True)))
+        return statistics_areas_query()
 
     def get_rec_name(self, name):
         return self.area.rec_name

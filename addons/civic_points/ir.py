@@ -1,5 +1,5 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import PoolMeta
 
 
 class Cron(metaclass=PoolMeta):
@@ -21,19 +21,6 @@ class Rule(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.domain.help += (
-            '\n- "civic_merchants" as the list of ids of the merchants '
-            'the user redeems for')
-
-    @classmethod
-    def _get_cache_key(cls, model_names):
-        Merchant = Pool().get('civic.points.merchant')
-        key = super()._get_cache_key(model_names)
-        return (*key, tuple(sorted(Merchant.of_user())))
-
-    @classmethod
-    def _get_context(cls, model_name):
-        Merchant = Pool().get('civic.points.merchant')
-        context = super()._get_context(model_name)
-        context['civic_merchants'] = sorted(Merchant.of_user())
-        return context
+        cls.owned_records(
+            'civic_merchants', 'civic.points.merchant', 'of_user',
+            "the merchants the user redeems for")

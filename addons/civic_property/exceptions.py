@@ -16,3 +16,7 @@ class LogError(ValidationError):
 
 class LogAccessError(AccessError):
     "A change to an acknowledged work log"
+
+
+class TripartiteError(ValidationError):
+    "A tripartite meeting without its three parties"

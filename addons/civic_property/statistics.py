@@ -4,7 +4,6 @@ district): the two coverages of the companies managing compounds there"""
 import datetime as dt
 from collections import defaultdict
 
-from sql import Literal
 from sql.aggregate import Count
 
 from trytond.model import ModelSQL, ModelView, fields
@@ -12,7 +11,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from civic_grid import clock
-from civic_grid.area import SubtreeTotals, areas_with_levels, percent
+from civic_grid.area import SubtreeTotals, percent, statistics_areas_query
 from civic_grid.scope import ScopeMixin
 
 from .coverage import branch_threshold, coverage_of
@@ -125,18 +124,7 @@ class Statistics(ScopeMixin, ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        area, level, query = areas_with_levels()
-        return query.select(
-            area.id.as_('id'),
-            area.create_uid.as_('create_uid'),
-            area.create_date.as_('create_date'),
-            area.write_uid.as_('write_uid'),
-            area.write_date.as_('write_date'),
-            area.id.as_('area'),
-            area.level.as_('level'),
-            area.path.as_('path'),
-            where=(level.is_grid == Literal(False))
-            & (area.active == Literal(True)))
+        return statistics_areas_query()
 
     def get_rec_name(self, name):
         return self.area.rec_name

@@ -58,10 +58,13 @@ PARTY_TABLES = ['civic_party_organisation',
 
 # --- create and activate -------------------------------------------------
 def create(args):
-    """The database with every module but civic_party, as database.py
-    creates it otherwise (same administrator password and language)"""
+    """The database with every module but civic_party and those built on
+    it (civic_property), as database.py creates it otherwise (same
+    administrator password and language)"""
     import database
-    modules = [m for m in database.MODULES if m != 'civic_party']
+
+    modules = [m for m in database.MODULES
+        if m not in {'civic_party', 'civic_property'}]
     database.on_server('create', args.database)
     admin = os.path.join(os.path.dirname(sys.executable), 'trytond-admin')
     with tempfile.NamedTemporaryFile('w', suffix='.pw') as password:
