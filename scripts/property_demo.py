@@ -41,7 +41,7 @@ class PropertyDemo:
         for step in (self.make_compounds, self.make_companies,
                 self.make_managements, self.make_stewards, self.make_logs,
                 self.make_owners_committees, self.make_tripartite,
-                self.make_staff):
+                self.make_projects, self.make_staff):
             in_new_transaction(step)
         return self.summary
 
@@ -323,6 +323,51 @@ class PropertyDemo:
             if held:
                 Meeting.hold(made[-1:])
         self.summary['tripartite meetings'] = len(made)
+
+    def make_projects(self):
+        """Service projects each community posts; in the home community one
+        claimed by the first company with its progress logged, one closed,
+        one open; elsewhere one claimed by the managing company"""
+        from trytond.pool import Pool
+        pool = Pool()
+        Area = pool.get('civic.area')
+        Management = pool.get('civic.property.management')
+        Project = pool.get('civic.property.project')
+        Log = pool.get('civic.property.log')
+        today = self.today()
+        communities = Area.search([('level.code', '=', 'community')],
+            order=[('code', 'ASC')])
+        titles = ['楼道照明改造', '口袋公园认养', '老旧小区加装电梯协调',
+            '垃圾分类督导']
+        projects = Project.create([{
+                    'name': title, 'community': c.id,
+                    'posted_date': today - dt.timedelta(days=40 - 5 * i),
+                    'description': f'{c.name}{title}',
+                    } for c in communities for i, title in enumerate(
+                    titles if c.code == HOME else titles[:1])])
+        for project in projects:
+            if project.name == titles[2]:
+                continue  # still open to every company
+            management = Management.search([
+                    ('compound.area', '=', project.community.id),
+                    ('current', '=', True)], order=[('id', 'ASC')], limit=1)
+            if not management:
+                continue
+            company = management[0].company
+            Project.claim_for([project], company,
+                date=project.posted_date + dt.timedelta(days=3))
+            Log.create([{
+                    'company': company.id,
+                    'compound': management[0].compound.id,
+                    'kind': 'service', 'project': project.id,
+                    'date': today - dt.timedelta(days=2),
+                    'description': f'{project.name}：已完成第一阶段',
+                    'households_reached': self.random.randrange(20, 120),
+                    }])
+            if project.name == titles[1]:
+                Project.write([project], {'result': '已完成，居民满意'})
+                Project.close([project])
+        self.summary['service projects'] = len(projects)
 
     def make_staff(self):
         "The demo login is the first company's staff"

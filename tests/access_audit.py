@@ -87,9 +87,16 @@ PROPERTY_OWNED = {
     'civic.property.steward': 'company',
     'civic.property.steward-civic.building': 'steward.company',
     'civic.property.log': 'company',
+    'civic.property.project': 'company',
     'civic.property.coverage': 'company',
     'civic.compound': 'property_company',
     'civic.building': 'compound.property_company',
+    }
+# Records an owner may read and act on without owning them: (model: field,
+# value, why)
+OPEN_TO_OWNERS = {
+    'civic.property.project': ('state', 'posted',
+        "a posted service project is an open call every company may claim"),
     }
 STANDARD_RPC = {'autocomplete', 'copy', 'create', 'default_get', 'delete',
     'export_data', 'export_data_domain', 'fields_get', 'fields_view_get',
@@ -177,7 +184,8 @@ class Audit:
             outside = outside_read = inside = unplaced = placed = None
             for record in records:
                 area = self.area_of(record, path)
-                if self.inside(login, name, record, area):
+                if self.inside(login, name, record, area) or (
+                        self.open_to_owner(login, name, record)):
                     inside = inside or record.id
                     continue
                 if area is None:
@@ -212,6 +220,12 @@ class Audit:
                 return False
             return self.area_of(record, path) in owned
         return area in self.subtrees[login]
+
+    def open_to_owner(self, login, name, record):
+        if login not in self.owners or name not in OPEN_TO_OWNERS:
+            return False
+        field, value, _ = OPEN_TO_OWNERS[name]
+        return getattr(record, field) == value
 
     def readable_anyway(self, login, name, record, area):
         if name in PUBLIC_READ and not (

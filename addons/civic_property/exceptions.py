@@ -20,3 +20,7 @@ class LogAccessError(AccessError):
 
 class TripartiteError(ValidationError):
     "A tripartite meeting without its three parties"
+
+
+class ProjectError(ValidationError):
+    "A service project step the rules do not allow"
