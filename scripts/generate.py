@@ -487,6 +487,23 @@ class Generator:
                     })
         self.create_batched(Appointment, vlist, 'appointments')
 
+    @staticmethod
+    def area_paths(households):
+        """{household id: the path of its area}, in two queries: reading
+        household.area.path record by record re-reads whole batches once
+        the records outnumber the transaction's cache"""
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        pool = Pool()
+        household = pool.get('civic.household').__table__()
+        area = pool.get('civic.area').__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*household.join(area,
+                condition=household.area == area.id).select(
+                household.id, area.path))
+        paths = dict(cursor)
+        return {h.id: paths[h.id] for h in households}
+
     def grid_worker_users(self, households):
         """{household id: the user of the grid worker of its small grid}:
         a visit carries who made it. The users are created without a
@@ -505,8 +522,9 @@ class Generator:
         smalls = {a.id: a for a in Area.search(
                 [('level.code', '=', 'small_grid')])}
         small_of = {}
+        paths = self.area_paths(households)
         for household in households:
-            ids = [int(i) for i in household.area.path.split('/') if i]
+            ids = [int(i) for i in paths[household.id].split('/') if i]
             small_of[household.id] = next(
                 (i for i in ids if i in smalls), ids[-1])
         workers = {a.area.id: a.party.name for a in Appointment.search(
@@ -551,8 +569,9 @@ class Generator:
                     'description': '遍访辖区住户，了解困难和诉求。',
                     }])
         Campaign.open([campaign])
+        paths = self.area_paths(self.households)
         in_campaign = [h for h in self.households
-            if h.area.path.startswith(community.path)]
+            if paths[h.id].startswith(community.path)]
         visited = in_campaign[:len(in_campaign) * 2 // 3]
         others = self.random.sample(self.households,
             min(len(self.households), len(self.households) // 10))
