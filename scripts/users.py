@@ -73,7 +73,10 @@ def ensure_users(password=PASSWORD):
         Lang.write([zh_cn], {'translatable': True})
     users = []
     for login, name, groups, scope, sensitive in USERS:
-        group_ids = [ModelData.get_id(*g.split('.')) for g in groups]
+        try:
+            group_ids = [ModelData.get_id(*g.split('.')) for g in groups]
+        except KeyError:
+            continue  # the module of the role is not activated
         if sensitive:
             group_ids.append(
                 ModelData.get_id('civic_grid', 'group_civic_sensitive'))
