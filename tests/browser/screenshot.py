@@ -83,6 +83,9 @@ MENU_PROPERTY = '红色物业'
 MENU_PROPERTY_COMPANIES = '物业服务企业'
 MENU_PROPERTY_COVERAGE = '两个覆盖'
 MENU_PROPERTY_STATISTICS = '红色物业统计'
+MENU_PROPERTY_PROJECTS = '认领服务项目'
+MENU_PROPERTY_DECISIONS = '三方联动议定事项'
+MENU_PROPERTY_OWNERS = '业委会（物管会、自管会）'
 # the list the property company's staff opens on
 PROPERTY_LOGS = '党建联建工作日志'
 
@@ -126,7 +129,8 @@ SCREENS = [
     'party_tree', 'party_member_form', 'party_resources', 'party_needs',
     'party_projects', 'party_statistics', 'unit_first',
     'property_log_form', 'property_companies', 'property_coverage',
-    'property_statistics',
+    'property_statistics', 'property_projects', 'property_decisions',
+    'property_owners',
     'first'] + [f'first_{login}' for login, _ in FIRST_LOGINS]
 
 
@@ -828,6 +832,21 @@ def property_coverage(client):
         MENU_PROPERTY, MENU_PROPERTY_COVERAGE)
 
 
+def property_projects(client):
+    return party_list(client, 'property_projects',
+        MENU_PROPERTY, MENU_PROPERTY_PROJECTS)
+
+
+def property_decisions(client):
+    return party_list(client, 'property_decisions',
+        MENU_PROPERTY, MENU_PROPERTY_DECISIONS)
+
+
+def property_owners(client):
+    return party_list(client, 'property_owners',
+        MENU_PROPERTY, MENU_PROPERTY_OWNERS)
+
+
 def property_statistics(client):
     return party_list(client, 'property_statistics',
         MENU_PROPERTY, MENU_PROPERTY_STATISTICS)
@@ -885,10 +904,14 @@ SESSIONS = [
             ('property_companies', property_companies,
                 ['property_companies']),
             ('property_coverage', property_coverage, ['property_coverage']),
+            ('property_decisions', property_decisions,
+                ['property_decisions']),
+            ('property_owners', property_owners, ['property_owners']),
             ]),
     ('property', [
             ('property_log_form', property_log_form,
                 ['property_logs', 'property_log_form']),
+            ('property_projects', property_projects, ['property_projects']),
             ]),
     ('community', [
             ('voucher_form', voucher_form, ['voucher_form']),
