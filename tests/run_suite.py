@@ -29,15 +29,31 @@ def build_suite(loader):
 
 
 class CountingResult(unittest.TextTestResult):
-    "Counts each sub-test as a test, as the closing line reports them"
+    """Counts each sub-test as a test, as the closing line reports them, and
+    the time since the previous test ended (its class set-up included)"""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.passed = 0
+        self.durations = {}
+        self.last = time.perf_counter()
 
     def addSuccess(self, test):
         super().addSuccess(test)
         self.passed += 1
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        now = time.perf_counter()
+        name = test.id().rsplit('/', 1)[-1]
+        self.durations[name] = self.durations.get(name, 0) + now - self.last
+        self.last = now
+
+    def print_slowest(self, count=12):
+        slowest = sorted(self.durations.items(), key=lambda i: -i[1])
+        self.stream.write('slowest: ' + ', '.join(
+                f'{name} {seconds:.0f} s'
+                for name, seconds in slowest[:count]) + '\n')
 
 
 def main():
@@ -62,6 +78,7 @@ def main():
         verbosity=2, resultclass=CountingResult, stream=sys.stdout)
     started = time.perf_counter()
     result = runner.run(suite)
+    result.print_slowest()
     failed = len(result.failures) + len(result.errors) + len(
         result.unexpectedSuccesses)
     print(f'[{args.backend}] {result.passed} passed, {failed} failed, '
