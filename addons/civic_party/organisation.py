@@ -235,10 +235,10 @@ class Appointment(metaclass=PoolMeta):
     def validate_fields(cls, appointments, field_names):
         super().validate_fields(appointments, field_names)
         if field_names & {'party_organisation', 'party', 'role'}:
-            cls.check_functional_secretaries(appointments)
+            cls.check_secretaries_are_members(appointments)
 
     @classmethod
-    def check_functional_secretaries(cls, appointments):
+    def check_secretaries_are_members(cls, appointments):
         "The secretary of a Party organisation is a Party member"
         Member = Pool().get('civic.party.member')
         secretaries = [a for a in appointments
