@@ -241,14 +241,19 @@ class PropertyDemo:
         Party = pool.get('party.party')
         Committee = pool.get('civic.property.owners_committee')
         today = self.today()
-        vlist = []
-        for management in Management.search([('current', '=', True)],
-                order=[('id', 'ASC')]):
-            compound = management.compound
-            owners = [p.id for p in Party.search([
-                        ('household.area', 'child_of', [compound.area.id],
+        managements = Management.search([('current', '=', True)],
+            order=[('id', 'ASC')])
+        # one search per community, not per compound (960 at the seed size)
+        residents = {}
+        for community in {m.compound.area for m in managements}:
+            residents[community.id] = [p.id for p in Party.search([
+                        ('household.area', 'child_of', [community.id],
                             'parent'),
-                        ], order=[('id', 'ASC')], limit=40)]
+                        ], order=[('id', 'ASC')], limit=400)]
+        vlist = []
+        for management in managements:
+            compound = management.compound
+            owners = residents[compound.area.id]
             chosen = self.random.sample(owners, min(5, len(owners)))
             kind = 'owners' if management.households >= 300 else 'management'
             vlist.append({
