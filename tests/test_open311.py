@@ -829,7 +829,7 @@ class Open311FuzzTestCase(Open311Mixin, unittest.TestCase):
         else:
             self.assertEqual(after, before)
 
-    @fuzz_settings(80)
+    @fuzz_settings(40)
     @given(st.dictionaries(
             st.sampled_from(PARAMETERS) | st.text(max_size=10), texts,
             max_size=5),
