@@ -77,9 +77,16 @@ class Coverage(ScopeMixin, ModelSQL, ModelView):
                 & (company.active == Literal(True))
                 & (compound.active == Literal(True)))
 
-    def get_coverage(self, name):
-        return coverage_of(self.party_organisation, self.covering_organisation,
-            self.households, branch_threshold())[name]
+    @classmethod
+    def get_coverage(cls, rows, names):
+        threshold = branch_threshold()
+        result = {n: {} for n in names}
+        for row in rows:
+            figures = coverage_of(row.party_organisation,
+                row.covering_organisation, row.households, threshold)
+            for name in names:
+                result[name][row.id] = figures[name]
+        return result
 
     @classmethod
     def search_coverage(cls, name, clause):
