@@ -145,6 +145,8 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
     _scope_button_modes = {
         'feedback': 'read', 'reopen': 'read', 'close': 'read'}
     _rec_name = 'number'
+    _report_fields = REPORT_FIELDS
+    _handling_fields = HANDLING_FIELDS
     _open = ~Eval('state').in_(OPEN_STATES)
     _reported_only = Eval('state') != 'reported'
 
@@ -634,7 +636,7 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _check_user_write(cls, events, names):
-        written = names - REPORT_FIELDS - HANDLING_FIELDS
+        written = names - cls._report_fields - cls._handling_fields
         if written:
             raise AccessError(gettext('civic_event.msg_event_field_step',
                     fields=', '.join(sorted(written))))
@@ -642,7 +644,7 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
             if event.state not in OPEN_STATES:
                 raise AccessError(gettext('civic_event.msg_event_done_edit',
                         event=event.rec_name, state=event.state_string))
-            if event.state != 'reported' and names & REPORT_FIELDS:
+            if event.state != 'reported' and names & cls._report_fields:
                 raise AccessError(gettext(
                         'civic_event.msg_event_report_fixed',
                         event=event.rec_name, state=event.state_string))
@@ -793,6 +795,12 @@ class Event(SensitiveMixin, ScopeMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('resolved')
     def resolve(cls, events):
         cls.check_handlers(events)
+        cls.mark_resolved(events)
+
+    @classmethod
+    def mark_resolved(cls, events):
+        """Record the resolution of events by the user (the transition to
+        resolved is the caller's)"""
         for event in events:
             if not (event.resolution or '').strip():
                 raise WorkflowError(gettext(

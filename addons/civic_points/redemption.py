@@ -255,6 +255,7 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
         for voucher in vouchers:
             voucher.offer.check_available_on(today)
         cls._check_limits(vouchers, today)
+        cls.check_holders(vouchers, today)
         cls._take_stock(vouchers)
         lines = Line.post([{
                     'account': account.id,
@@ -333,6 +334,12 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
                         'civic_points.msg_offer_limit_per_month',
                         offer=offer.rec_name, party=voucher.party.rec_name,
                         limit=offer.limit_per_month))
+
+    @classmethod
+    def check_holders(cls, vouchers, date):
+        """Raise VoucherError if the merchant of a voucher may not serve its
+        holder on date (any holder here; modules of merchants with a clientele
+        of their own say otherwise)"""
 
     @classmethod
     def _take_stock(cls, vouchers, sign=-1):
@@ -452,6 +459,7 @@ class Redemption(ScopeMixin, Workflow, ModelSQL, ModelView):
             merchant_name, holder, points, value), = rows
         cls._check_redeemable(code, state, as_date(expiry_date),
             redeemed_at, today)
+        cls.check_holders([cls(voucher_id)], today)
         now = clock.now()
         user = Transaction().user
         Transaction().connection.cursor().execute(*voucher.update(

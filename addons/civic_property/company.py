@@ -1,14 +1,17 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 """Property companies, the compounds they manage under contract, their red
 stewards, and the two coverages (组织覆盖、工作覆盖) of Party work"""
+from sql import Null
 from sql.aggregate import Count
 
+from trytond.backend import MAX_QUERY_PARAMS
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from civic_grid import clock
@@ -53,6 +56,10 @@ class Company(
         "property functional branch.")
     managements = fields.One2Many(
         'civic.property.management', 'company', "Compounds Managed")
+    merchant = fields.Many2One(
+        'civic.points.merchant', "Points Merchant", ondelete='RESTRICT',
+        help="The merchant as which the company's users redeem the "
+        "property-fee deductions of its compounds' residents.")
     stewards = fields.One2Many(
         'civic.property.steward', 'company', "Red Stewards")
     organisation_coverage = fields.Function(
@@ -80,6 +87,8 @@ class Company(
                 'civic_property.msg_company_code_unique'),
             ('party_unique', Unique(t, t.party),
                 'civic_property.msg_company_party_unique'),
+            ('merchant_unique', Unique(t, t.merchant),
+                'civic_property.msg_company_merchant_unique'),
             ]
         cls._sql_indexes.add(Index(t, (t.area, Index.Equality())))
         cls._order = [('code', 'ASC'), ('id', 'ASC')]
@@ -257,6 +266,23 @@ class Management(ScopeMixin, ModelSQL, ModelView):
         if (operator == '=') == bool(value):
             return current
         return ['OR', ('start_date', '>', today), ('end_date', '<', today)]
+
+    @classmethod
+    def companies_on(cls, compound_ids, date):
+        "The company managing each compound of compound_ids on date"
+        management = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {}
+        for sub_ids in grouped_slice(list(set(compound_ids)),
+                MAX_QUERY_PARAMS):
+            cursor.execute(*management.select(
+                    management.compound, management.company,
+                    where=management.compound.in_(list(sub_ids))
+                    & (management.start_date <= date)
+                    & ((management.end_date == Null)
+                        | (management.end_date >= date))))
+            result.update(cursor)
+        return result
 
     @classmethod
     def validate_fields(cls, managements, field_names):

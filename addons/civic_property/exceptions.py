@@ -24,3 +24,15 @@ class TripartiteError(ValidationError):
 
 class ProjectError(ValidationError):
     "A service project step the rules do not allow"
+
+
+class ComplaintError(ValidationError):
+    "A property complaint step the rules do not allow"
+
+
+class EvaluationError(ValidationError):
+    "A property evaluation the rules do not allow"
+
+
+class DeductionError(ValidationError):
+    "A property-fee deduction the rules do not allow"
