@@ -303,10 +303,11 @@ def log_months(company_ids, start, end):
     expected = defaultdict(set)
     logged = defaultdict(int)
     for sub_ids in grouped_slice(company_ids, MAX_QUERY_PARAMS):
+        sub_ids = list(sub_ids)
         cursor.execute(*management.select(
                 management.company, management.compound,
                 management.start_date, management.end_date,
-                where=management.company.in_(list(sub_ids))
+                where=management.company.in_(sub_ids)
                 & (management.start_date < end)
                 & ((management.end_date == Null)
                     | (management.end_date >= start))))
@@ -318,7 +319,7 @@ def log_months(company_ids, start, end):
                     expected[company].add((compound, month))
         cursor.execute(*log.select(
                 log.company, log.compound, log.date,
-                where=log.company.in_(list(sub_ids))
+                where=log.company.in_(sub_ids)
                 & (log.date >= start) & (log.date < end)))
         seen = set()
         for company, compound, date in cursor:
@@ -389,7 +390,6 @@ class EvaluationLine(ScopeMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('evaluation')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.evaluation, Index.Range())))
         cls._order = [('street', 'ASC'), ('rank', 'ASC'), ('id', 'ASC')]
@@ -409,7 +409,7 @@ class EvaluationLine(ScopeMixin, ModelSQL, ModelView):
     def get_scores(self, name):
         if name == 'satisfaction_score':
             if not self.rated:
-                return Decimal(100)
+                return Decimal('100.00')
             return (Decimal(str(self.satisfaction)) * 20).quantize(
                 Decimal('0.01'))
         if not self.expected_log_months:
