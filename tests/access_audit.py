@@ -91,6 +91,11 @@ PROPERTY_OWNED = {
     'civic.property.coverage': 'company',
     'civic.compound': 'property_company',
     'civic.building': 'compound.property_company',
+    'civic.property.complaint': 'company',
+    'civic.property.complaint.month': 'company',
+    'civic.property.evaluation': 'lines.company',
+    'civic.property.evaluation.line': 'company',
+    'civic.property.fee.deduction': 'company',
     }
 # Records an owner may read and act on without owning them: (model: field,
 # value, why)
@@ -203,13 +208,20 @@ class Audit:
 
     @staticmethod
     def area_of(record, path):
+        """The id at the end of path from record; through a One2Many, the
+        frozenset of the ids (None for none)"""
         value = record
-        for name in path.split('.'):
+        names = path.split('.')
+        for position, name in enumerate(names):
             if name == 'id':
                 break
             value = getattr(value, name, None)
             if value is None:
                 return None
+            if isinstance(value, tuple):
+                rest = '.'.join(names[position + 1:]) or 'id'
+                ids = {Audit.area_of(v, rest) for v in value} - {None}
+                return frozenset(ids) or None
         return value.id
 
     def inside(self, login, name, record, area):
@@ -218,7 +230,10 @@ class Audit:
             path = paths.get(name)
             if not path:
                 return False
-            return self.area_of(record, path) in owned
+            owner = self.area_of(record, path)
+            if isinstance(owner, frozenset):
+                return bool(owner & owned)
+            return owner in owned
         return area in self.subtrees[login]
 
     def open_to_owner(self, login, name, record):
@@ -1038,11 +1053,18 @@ def make_outside_records(pool):
     admin, = pool.get('res.user').search([('login', '=', 'admin')])
     Visit.create([{'campaign': campaign.id, 'household': household.id,
                 'visitor': admin.id, 'date': today}])
-    make_outside_company_staff(pool, community)
+    company, building = make_outside_company_staff(pool, community)
+    make_outside_complaint(pool, community, building)
+    make_outside_deduction(pool, community, company, building)
+    evaluation, = pool.get('civic.property.evaluation').create([{
+                'area': street.id, 'year': today.year,
+                'quarter': 'q%d' % ((today.month - 1) // 3 + 1)}])
+    evaluation.compute([evaluation])
 
 
 def make_outside_company_staff(pool, community):
-    "The staff and a red steward of a company managing in the other street"
+    """The staff and a red steward of a company managing in the other
+    street; return the company and the building"""
     Building = pool.get('civic.building')
     Company = pool.get('civic.property.company')
     Steward = pool.get('civic.property.steward')
@@ -1055,6 +1077,49 @@ def make_outside_company_staff(pool, community):
     Company.write([company], {'users': [('add', [staff.id])]})
     Steward.create([{'company': company.id, 'name': '赵师傅',
                 'buildings': [('add', [building.id])]}])
+    return company, building
+
+
+def make_outside_complaint(pool, community, building):
+    "A property complaint in the other street's compound"
+    Category = pool.get('civic.event.category')
+    Event = pool.get('civic.event')
+    category = Category.search([('property_matter', '=', True)], limit=1)
+    if not category:
+        category = Category.search([], limit=1)
+        Category.write(category, {'property_matter': True})
+    Event.create([{'category': category[0].id, 'area': community.id,
+                'compound': building.compound.id,
+                'description': '小区路灯损坏多日无人修'}])
+
+
+def make_outside_deduction(pool, community, company, building):
+    "A property-fee deduction redeemed by the other street's company"
+    Merchant = pool.get('civic.points.merchant')
+    Redemption = pool.get('civic.points.redemption')
+    Household = pool.get('civic.household')
+    Unit = pool.get('civic.building.unit')
+    Line = pool.get('civic.points.line')
+    merchant, = Merchant.create([{
+                'code': f'FEE-{company.code}', 'name': company.party.name,
+                'party': company.party.id, 'area': community.id,
+                'offers': [('create', [{'name': '物业费抵扣2元',
+                                'kind': 'property_fee', 'points': 5,
+                                'value': 2}])],
+                }])
+    pool.get('civic.property.company').write(
+        [company], {'merchant': merchant.id})
+    unit, = Unit.create([{'building': building.id, 'name': '审计单元'}])
+    household, = Household.search([
+            ('area', 'child_of', [community.id], 'parent'),
+            ('members', '!=', None)], limit=1)
+    Household.write([household], {'unit': unit.id})
+    resident = household.members[0]
+    Line.award('volunteer_hour', resident.id, 2)
+    voucher, = Redemption.create([{'party': resident.id,
+                'offer': merchant.offers[0].id}])
+    Redemption.issue([voucher])
+    Redemption.redeem_code(voucher.code)
 
 
 def main():

@@ -292,10 +292,10 @@ class ComplaintMonth(ScopeMixin, ModelSQL, ModelView):
         grouped = counted.select(
             counted.company.as_('company'),
             counted.month.as_('month'),
-            Count(Literal('*')).as_('complaints'),
+            Count(counted.company).as_('complaints'),
             Sum(counted.resolved).as_('resolved'),
             Sum(counted.on_time).as_('on_time'),
-            Avg(counted.satisfaction).as_('satisfaction'),
+            Cast(Avg(counted.satisfaction), 'FLOAT').as_('satisfaction'),
             group_by=[counted.company, counted.month])
         return grouped.join(company,
             condition=grouped.company == company.id
@@ -320,10 +320,6 @@ class ComplaintMonth(ScopeMixin, ModelSQL, ModelView):
         return query.select(
             (current.company * 10000 + current.year * 100
                 + current.month_number).as_('id'),
-            Literal(None).as_('create_uid'),
-            Literal(None).as_('create_date'),
-            Literal(None).as_('write_uid'),
-            Literal(None).as_('write_date'),
             current.company.as_('company'),
             current.area.as_('area'),
             current.year.as_('year'),

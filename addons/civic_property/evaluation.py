@@ -8,7 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sql import Literal, Null
+from sql import Cast, Null
 from sql.aggregate import Avg, Count
 
 from trytond.backend import MAX_QUERY_PARAMS
@@ -34,6 +34,10 @@ QUARTERS = [
     ('q4', "Fourth Quarter"),
     ]
 WEIGHTS = ['satisfaction_weight', 'rating_weight', 'regularity_weight']
+STATES = [
+    ('draft', "Draft"),
+    ('confirmed', "Confirmed"),
+    ]
 
 
 def quarter_dates(year, quarter):
@@ -81,10 +85,8 @@ class Evaluation(ScopeMixin, Workflow, ModelSQL, ModelView):
         'civic.property.evaluation.line', 'evaluation', "Companies",
         states=_draft,
         order=[('street', 'ASC'), ('rank', 'ASC'), ('company', 'ASC')])
-    state = fields.Selection([
-            ('draft', "Draft"),
-            ('confirmed', "Confirmed"),
-            ], "State", required=True, readonly=True, sort=False)
+    state = fields.Selection(
+        STATES, "State", required=True, readonly=True, sort=False)
     state_string = state.translated('state')
     confirmed_by = fields.Many2One(
         'res.user', "Confirmed by", readonly=True, ondelete='RESTRICT')
@@ -278,8 +280,9 @@ def complaint_figures(company_ids, start, end):
     for sub_ids in grouped_slice(company_ids, MAX_QUERY_PARAMS):
         cursor.execute(*event.select(
                 event.property_company,
-                Count(event.satisfaction), Avg(event.satisfaction),
-                Count(Literal('*')),
+                Count(event.satisfaction),
+                Cast(Avg(event.satisfaction), 'FLOAT'),
+                Count(event.id),
                 where=event.property_company.in_(list(sub_ids))
                 & (event.reported_at >= dt.datetime.combine(start, dt.time()))
                 & (event.reported_at < dt.datetime.combine(end, dt.time()))
@@ -345,7 +348,7 @@ class EvaluationLine(ScopeMixin, ModelSQL, ModelView):
         'civic.property.evaluation', "Evaluation", required=True,
         ondelete='CASCADE', readonly=True)
     evaluation_state = fields.Function(
-        fields.Selection('get_evaluation_states', "Evaluation State"),
+        fields.Selection(STATES, "Evaluation State"),
         'on_change_with_evaluation_state')
     company = fields.Many2One(
         'civic.property.company', "Property Company", required=True,
@@ -393,11 +396,6 @@ class EvaluationLine(ScopeMixin, ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.evaluation, Index.Range())))
         cls._order = [('street', 'ASC'), ('rank', 'ASC'), ('id', 'ASC')]
-
-    @classmethod
-    def get_evaluation_states(cls):
-        Evaluation = Pool().get('civic.property.evaluation')
-        return Evaluation.fields_get(['state'])['state']['selection']
 
     @fields.depends('evaluation', '_parent_evaluation.state')
     def on_change_with_evaluation_state(self, name=None):
