@@ -29,8 +29,11 @@ USERS = [
     (UNIT_LOGIN, '临沂市税务局兰山分局联络员',
         ['civic_party.group_civic_member_unit'],
         None, False),
+    # the company redeems its compounds' property-fee deductions as a
+    # merchant
     (PROPERTY_LOGIN, '红心物业服务有限公司工作人员',
-        ['civic_property.group_civic_property'], None, False),
+        ['civic_property.group_civic_property',
+            'civic_points.group_civic_merchant'], None, False),
     ]
 
 # the list each login opens on (module.XML id of its act_window), when its

@@ -61,7 +61,7 @@ PUBLIC_READ = {
     "steward looks after is published to the residents",
     }
 # Campaigns of the areas above the user's are the user's work too
-READ_ANCESTORS = {'civic.visit.campaign'}
+READ_ANCESTORS = {'civic.visit.campaign', 'civic.property.evaluation'}
 # The records a merchant owns: path to civic.points.merchant
 MERCHANT_OWNED = {
     'civic.points.merchant': 'id',

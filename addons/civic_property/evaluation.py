@@ -342,7 +342,7 @@ class EvaluationLine(ScopeMixin, ModelSQL, ModelView):
     "A company's evaluation for the quarter"
     __string__ = "Property Company Evaluation Line"
     __name__ = 'civic.property.evaluation.line'
-    _scope_area = 'evaluation.area'
+    _scope_area = 'company.area'
     _draft = {'readonly': Eval('evaluation_state') != 'draft'}
     evaluation = fields.Many2One(
         'civic.property.evaluation', "Evaluation", required=True,
