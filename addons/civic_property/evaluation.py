@@ -209,7 +209,8 @@ class Evaluation(ScopeMixin, Workflow, ModelSQL, ModelView):
                             'street') or company.area.id),
                     'complaints': count,
                     'rated': rated,
-                    'satisfaction': average,
+                    'satisfaction': (round(average, 2)
+                        if average is not None else None),
                     'community_rating': rating,
                     'rating_note': note,
                     'log_months': logged.get(company.id, 0),
