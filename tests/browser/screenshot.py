@@ -86,6 +86,10 @@ MENU_PROPERTY_STATISTICS = '红色物业统计'
 MENU_PROPERTY_PROJECTS = '认领服务项目'
 MENU_PROPERTY_DECISIONS = '三方联动议定事项'
 MENU_PROPERTY_OWNERS = '业委会（物管会、自管会）'
+MENU_PROPERTY_COMPLAINTS = '物业投诉'
+MENU_PROPERTY_COMPLAINT_MONTHS = '物业投诉月度统计'
+MENU_PROPERTY_EVALUATIONS = '季度考评'
+MENU_PROPERTY_DEDUCTIONS = '物业费抵扣'
 # the list the property company's staff opens on
 PROPERTY_LOGS = '党建联建工作日志'
 
@@ -130,7 +134,8 @@ SCREENS = [
     'party_projects', 'party_statistics', 'unit_first',
     'property_log_form', 'property_companies', 'property_coverage',
     'property_statistics', 'property_projects', 'property_decisions',
-    'property_owners',
+    'property_owners', 'property_complaints', 'property_complaint_months',
+    'property_deductions', 'property_evaluation',
     'first'] + [f'first_{login}' for login, _ in FIRST_LOGINS]
 
 
@@ -852,6 +857,37 @@ def property_statistics(client):
         MENU_PROPERTY, MENU_PROPERTY_STATISTICS)
 
 
+def property_complaints(client):
+    return party_list(client, 'property_complaints',
+        MENU_PROPERTY, MENU_PROPERTY_COMPLAINTS)
+
+
+def property_complaint_months(client):
+    return party_list(client, 'property_complaint_months',
+        MENU_PROPERTY, MENU_PROPERTY_COMPLAINT_MONTHS)
+
+
+def property_deductions(client):
+    return party_list(client, 'property_deductions',
+        MENU_PROPERTY, MENU_PROPERTY_DEDUCTIONS)
+
+
+def property_evaluation(client):
+    "the street's last evaluation: its companies ranked"
+    from selenium.webdriver.common.action_chains import ActionChains
+    client.open_menu(MENU_PROPERTY, MENU_PROPERTY_EVALUATIONS)
+    rows = client.wait_rows()
+    cell = client.find('td:not(.selection-state) .cell', rows[0])[0]
+    ActionChains(client.driver).double_click(cell).perform()
+    client.wait(lambda: client.current_view() == 'form', 'the form view')
+    client.wait_rows()
+    client.idle()
+    client.show_menu(False)  # room for all the columns
+    path = party_shot(client, 'property_evaluation')
+    client.show_menu(True)
+    return path
+
+
 def first_screen(client, login, password, suffix):
     "the screen right after the login, the top-level menu entries expanded"
     client.sign_in(login, password)
@@ -907,11 +943,19 @@ SESSIONS = [
             ('property_decisions', property_decisions,
                 ['property_decisions']),
             ('property_owners', property_owners, ['property_owners']),
+            ('property_evaluation', property_evaluation,
+                ['property_evaluation']),
             ]),
     ('property', [
             ('property_log_form', property_log_form,
                 ['property_logs', 'property_log_form']),
             ('property_projects', property_projects, ['property_projects']),
+            ('property_complaints', property_complaints,
+                ['property_complaints']),
+            ('property_complaint_months', property_complaint_months,
+                ['property_complaint_months']),
+            ('property_deductions', property_deductions,
+                ['property_deductions']),
             ]),
     ('community', [
             ('voucher_form', voucher_form, ['voucher_form']),
