@@ -173,6 +173,8 @@ class Client:
         for flag in CHROMIUM_FLAGS:
             options.add_argument(flag)
         options.add_argument(f'--user-data-dir={self.profile.name}')
+        # the console's errors are printed when a screen fails
+        options.set_capability('goog:loggingPrefs', {'browser': 'SEVERE'})
         if language:
             lang, accept = language
             options.add_argument(f'--lang={lang}')
@@ -1026,6 +1028,8 @@ def main():
             traceback.print_exc()
             try:
                 client.shot(f'{name}-error', pause=0)
+                for entry in client.driver.get_log('browser'):
+                    say(f"{name}: browser console: {entry['message']}")
             except Exception:
                 pass
 
