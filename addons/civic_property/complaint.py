@@ -2,6 +2,8 @@
 """Property complaints: grid events of a property matter in a managed
 compound, linked to the company that manages it, which answers them in the
 event loop and sees them without the reporters' details"""
+from collections import defaultdict
+
 from sql import Cast, Literal, Null
 from sql.aggregate import Avg, Count, Sum
 from sql.conditionals import Case, Coalesce
@@ -84,14 +86,21 @@ class Event(metaclass=PoolMeta):
     def link_property_company(cls, events):
         "Link the property matters to the company managing their compound"
         Management = Pool().get('civic.property.management')
-        to_write = []
         with without_check_access():
-            for event in cls.browse(events):
+            events = cls.browse(events)
+            matters = defaultdict(set)
+            for event in events:
+                if event.compound and event.category.property_matter:
+                    matters[event.reported_at.date()].add(event.compound.id)
+            # one query per day of report, not per event
+            managers = {date: Management.companies_on(compounds, date)
+                for date, compounds in matters.items()}
+            to_write = []
+            for event in events:
                 company = None
                 if event.compound and event.category.property_matter:
-                    company = Management.companies_on(
-                        [event.compound.id],
-                        event.reported_at.date()).get(event.compound.id)
+                    company = managers[event.reported_at.date()].get(
+                        event.compound.id)
                 current = (event.property_company.id
                     if event.property_company else None)
                 if company != current:

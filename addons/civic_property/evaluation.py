@@ -24,6 +24,7 @@ from civic_event.statistics import UNCOUNTED_STATES
 from civic_grid import clock
 from civic_grid.report import HTMLReport
 from civic_grid.scope import ScopeMixin
+from civic_points.redemption import as_date
 
 from .exceptions import EvaluationError
 
@@ -332,11 +333,6 @@ def log_months(company_ids, start, end):
                 seen.add(key)
                 logged[company] += 1
     return logged, {c: len(m) for c, m in expected.items()}
-
-
-def as_date(value):
-    "SQLite returns dates as text"
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 class EvaluationLine(ScopeMixin, ModelSQL, ModelView):
