@@ -1,5 +1,6 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 "Start the server the way README command 1 does and talk JSON-RPC to it"
+import atexit
 import base64
 import json
 import os
@@ -147,3 +148,30 @@ class RunningServer:
                 str(self.process.pid)], capture_output=True, text=True)
         return [line.split(None, 1)[1] for line in result.stdout.splitlines()
             if line.strip()]
+
+
+DEMO_WORKERS = 2
+_demo_server = None
+
+
+def demo_server():
+    """The demo server the server tests share, started as a deployment
+    (gunicorn with DEMO_WORKERS workers and trytond-cron): its demo database
+    is built once per run and dropped when the run ends"""
+    global _demo_server
+    if _demo_server is None:
+        server = RunningServer(workers=DEMO_WORKERS)
+        try:
+            server.start()
+        except Exception:
+            server.stop()
+            server.drop()
+            raise
+        atexit.register(_release, server)
+        _demo_server = server
+    return _demo_server
+
+
+def _release(server):
+    server.stop()
+    server.drop()

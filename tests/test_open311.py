@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.rpc import RunningServer
+from tests.rpc import demo_server
 
 SERVER = None
 FIXTURE = {}
@@ -25,21 +25,8 @@ PREFIX = 'O311T'  # the codes of this test's categories and area
 def setUpModule():
     global SERVER
     # served by gunicorn as a deployment (its long request lines too)
-    SERVER = RunningServer(workers=2)
-    try:
-        SERVER.start()
-        make_fixture()
-    except Exception:
-        SERVER.stop()
-        SERVER.drop()
-        SERVER = None
-        raise
-
-
-def tearDownModule():
-    if SERVER:
-        SERVER.stop()
-        SERVER.drop()
+    SERVER = demo_server()
+    make_fixture()
 
 
 def decimal(value):

@@ -8,27 +8,15 @@ import unittest
 import urllib.error
 import urllib.request
 
-from tests.rpc import RPCError, RunningServer
-
-WORKERS = 2
+from tests.rpc import DEMO_WORKERS as WORKERS
+from tests.rpc import RPCError, demo_server
 
 
 class ServerTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = RunningServer(workers=WORKERS)
-        try:
-            cls.server.start()
-        except Exception:
-            cls.server.stop()
-            cls.server.drop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.server.drop()
+        cls.server = demo_server()
 
     def test_web_client_served(self):
         "The web client (sao) is served at the root"
@@ -181,6 +169,15 @@ class ServerTestCase(unittest.TestCase):
         with self.assertRaises(RPCError):
             admin.model('civic.points.line', 'reverse', [line['id']])
 
+    def restore_server(self, merchant):
+        "The shared server as the other tests expect it"
+        root = self.server.session('admin', password='admin')
+        root.model('res.user', 'write', [merchant],
+            {'password': 'civicgrid2026'})
+        self.server.stop()
+        self.server.workers = WORKERS
+        self.server.start()
+
     def test_run_again_keeps_data(self):
         """Running scripts/run again (as one process this time) keeps the
         database, its data and the passwords an administrator changed"""
@@ -191,6 +188,7 @@ class ServerTestCase(unittest.TestCase):
         user, = root.model('res.user', 'search',
             [('login', '=', 'merchant')], 0, None, None)
         root.model('res.user', 'write', [user], {'password': 'changed-2026'})
+        self.addCleanup(self.restore_server, user)
         self.server.stop()
         self.server.workers = None
         self.server.start()
