@@ -151,8 +151,8 @@ class Emergency(ScopeMixin, Workflow, ModelSQL, ModelView):
                         'civic_volunteer.msg_emergency_not_draft',
                         emergency=emergency.rec_name))
         # activations of overlapping areas queue on their common ancestor
-        lock(Area, {int(i) for e in emergencies
-                for i in (e.area.path or '').split('/') if i})
+        lock(Area, Area.browse({int(i) for e in emergencies
+                    for i in (e.area.path or '').split('/') if i}))
         for emergency in emergencies:
             emergency.check_no_other_active()
         cls._activate(emergencies)
@@ -251,7 +251,7 @@ class Emergency(ScopeMixin, Workflow, ModelSQL, ModelView):
 class Task(ScopeMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Emergency Task"
     __name__ = 'civic.volunteer.emergency.task'
-    _scope_area = 'emergency.area'
+    _scope_area = 'squad.area'
     _scope_button_modes = {'report_in': 'read'}
     emergency = fields.Many2One(
         'civic.volunteer.emergency', "Emergency", required=True,
@@ -361,7 +361,7 @@ class Board(ScopeMixin, ModelSQL, ModelView):
     "Per squad of an emergency: who was called, who reported, who did not"
     __string__ = "Emergency Board"
     __name__ = 'civic.volunteer.emergency.board'
-    _scope_area = 'emergency.area'
+    _scope_area = 'squad.area'
     emergency = fields.Many2One('civic.volunteer.emergency', "Emergency")
     squad = fields.Many2One('civic.volunteer.squad', "Squad")
     called = fields.Integer("Called")
