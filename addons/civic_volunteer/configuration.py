@@ -1,6 +1,8 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import Id
 
 from civic_grid.scope import CONFIGURATION, ScopeMixin
 
@@ -18,11 +20,29 @@ class Configuration(ScopeMixin, ModelSingleton, ModelSQL, ModelView):
         'civic.points.rule', "Points Rule for Service Hours",
         help="The rule by which each confirmed hour of service earns the "
         "volunteer points (one unit per hour); none: hours earn nothing.")
+    certificate_sequence = fields.Many2One(
+        'ir.sequence', "Certificate Sequence", required=True,
+        domain=[('sequence_type', '=',
+                Id('civic_volunteer', 'sequence_type_certificate'))],
+        help="The serial numbers of the service certificates.")
+    certificate_issuer = fields.Char(
+        "Certificate Issuer",
+        help="The organisation named on the service certificates; empty: "
+        "the volunteer's community.")
     star_1 = fields.Integer("One Star (hours)", required=True)
     star_2 = fields.Integer("Two Stars (hours)", required=True)
     star_3 = fields.Integer("Three Stars (hours)", required=True)
     star_4 = fields.Integer("Four Stars (hours)", required=True)
     star_5 = fields.Integer("Five Stars (hours)", required=True)
+
+    @classmethod
+    def default_certificate_sequence(cls):
+        ModelData = Pool().get('ir.model.data')
+        try:
+            return ModelData.get_id(
+                'civic_volunteer', 'sequence_certificate')
+        except KeyError:
+            return None
 
     @classmethod
     def default_star_1(cls):

@@ -12,3 +12,11 @@ class ActivityError(ValidationError):
 
 class EmergencyError(ValidationError):
     "An emergency mobilisation step the rules do not allow"
+
+
+class WishError(ValidationError):
+    "A micro-wish step the rules do not allow"
+
+
+class OrderError(ValidationError):
+    "A service order step the rules do not allow"
