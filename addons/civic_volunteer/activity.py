@@ -10,7 +10,7 @@ from sql.aggregate import Count
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from civic_grid import clock
@@ -58,9 +58,7 @@ class Activity(ScopeMixin, Workflow, ModelSQL, ModelView):
     place = fields.Char("Place", required=True, states=_states)
     start = fields.DateTime("Start", required=True, states=_states)
     end = fields.DateTime(
-        "End", required=True, states=_states,
-        domain=[If(Eval('start') & Eval('end'),
-                ('end', '>', Eval('start')), ())])
+        "End", required=True, states=_states)
     capacity = fields.Integer(
         "Capacity", required=True, states=_states,
         domain=[('capacity', '>', 0)],

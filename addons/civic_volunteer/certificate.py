@@ -9,7 +9,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import without_check_access
 
 from civic_grid import clock
@@ -29,9 +29,7 @@ class Certificate(ScopeMixin, Workflow, ModelSQL, ModelView):
         states=_states)
     start = fields.Date("From", required=True, states=_states)
     end = fields.Date(
-        "To", required=True, states=_states,
-        domain=[If(Eval('start') & Eval('end'),
-                ('end', '>=', Eval('start')), ())])
+        "To", required=True, states=_states)
     number = fields.Char("Serial Number", readonly=True)
     issuer = fields.Char("Issued by", readonly=True)
     issued_on = fields.Date("Issued on", readonly=True)
