@@ -22,6 +22,7 @@ JSON-RPC server would make it, in a transaction that is always rolled back.
 """
 import argparse
 import collections
+import datetime as dt
 import io
 import json
 import os
@@ -40,8 +41,11 @@ ROLES = {
     'merchant': (['civic_points.group_civic_merchant'], []),
     'unit': (['civic_party.group_civic_member_unit'], []),
     'property': (['civic_property.group_civic_property'], []),
+    'volunteer': (['civic_volunteer.group_civic_volunteer'], []),
     }
 MERCHANT = 'SHOP01'
+# The community of the volunteer login's own volunteer
+VOLUNTEER_HOME = 'D01S01C01'
 # Who fuzzes: passes every access check
 FUZZ_USER = 'civic_admin'
 OUTSIDE = 'D01S02C01'
@@ -61,7 +65,9 @@ PUBLIC_READ = {
     "steward looks after is published to the residents",
     }
 # Campaigns of the areas above the user's are the user's work too
-READ_ANCESTORS = {'civic.visit.campaign', 'civic.property.evaluation'}
+READ_ANCESTORS = {'civic.visit.campaign', 'civic.property.evaluation',
+    # the volunteers and emergencies of the community or street above
+    'civic.volunteer', 'civic.volunteer.emergency'}
 # The records a merchant owns: path to civic.points.merchant
 MERCHANT_OWNED = {
     'civic.points.merchant': 'id',
@@ -97,11 +103,30 @@ PROPERTY_OWNED = {
     'civic.property.evaluation.line': 'company',
     'civic.property.fee.deduction': 'company',
     }
+# The records a volunteer owns: path to their civic.volunteer
+VOLUNTEER_OWNED = {
+    'civic.volunteer': 'id',
+    'civic.volunteer-civic.volunteer.skill': 'volunteer',
+    'civic.volunteer.team': 'members',
+    'civic.volunteer.team-civic.volunteer': 'volunteer',
+    'civic.volunteer.signup': 'volunteer',
+    'civic.volunteer.record': 'volunteer',
+    'civic.volunteer.squad': 'members',
+    'civic.volunteer.squad-civic.volunteer': 'volunteer',
+    'civic.volunteer.emergency': 'tasks.volunteer',
+    'civic.volunteer.emergency.task': 'volunteer',
+    'civic.volunteer.certificate': 'volunteer',
+    'civic.volunteer.certificate-civic.volunteer.record':
+    'certificate.volunteer',
+    'civic.service.order': 'assignee',
+    }
 # Records an owner may read and act on without owning them: (model: field,
-# value, why)
+# values, why)
 OPEN_TO_OWNERS = {
-    'civic.property.project': ('state', 'posted',
+    'civic.property.project': ('state', {'posted'},
         "a posted service project is an open call every company may claim"),
+    'civic.volunteer.activity': ('state', {'published', 'done'},
+        "published activities are open to every volunteer's sign-up"),
     }
 STANDARD_RPC = {'autocomplete', 'copy', 'create', 'default_get', 'delete',
     'export_data', 'export_data_domain', 'fields_get', 'fields_view_get',
@@ -160,6 +185,8 @@ class Audit:
             'merchant': ({merchant.id}, MERCHANT_OWNED),
             'unit': (units, UNIT_OWNED),
             'property': (companies, PROPERTY_OWNED),
+            'volunteer': (set(pool.get('civic.volunteer').of_user(
+                        self.users['volunteer'])), VOLUNTEER_OWNED),
             }
         from trytond.model import ModelSQL
         self.models = {}
@@ -239,8 +266,8 @@ class Audit:
     def open_to_owner(self, login, name, record):
         if login not in self.owners or name not in OPEN_TO_OWNERS:
             return False
-        field, value, _ = OPEN_TO_OWNERS[name]
-        return getattr(record, field) == value
+        field, values, _ = OPEN_TO_OWNERS[name]
+        return getattr(record, field) in values
 
     def readable_anyway(self, login, name, record, area):
         if name in PUBLIC_READ and not (
@@ -995,6 +1022,9 @@ def make_users(pool):
         if login == 'merchant':
             merchant, = Merchant.search([('code', '=', MERCHANT)])
             Merchant.write([merchant], {'users': [('add', [user.id])]})
+        if login == 'volunteer':
+            community, = Area.search([('code', '=', VOLUNTEER_HOME)])
+            make_volunteer_records(pool, community, user)
 
 
 def make_outside_records(pool):
@@ -1060,6 +1090,82 @@ def make_outside_records(pool):
                 'area': street.id, 'year': today.year,
                 'quarter': 'q%d' % ((today.month - 1) // 3 + 1)}])
     evaluation.compute([evaluation])
+    make_volunteer_records(pool, community)
+
+
+def make_volunteer_records(pool, community, user=None):
+    """A volunteer of community (the user's, if given) with a record of
+    each kind: team, activity sign-up confirmed, certificate, squad and
+    active emergency task, a micro-wish, a service order dispatched to them;
+    and the wish statistics that follow"""
+    Party = pool.get('party.party')
+    Volunteer = pool.get('civic.volunteer')
+    Signup = pool.get('civic.volunteer.signup')
+    Activity = pool.get('civic.volunteer.activity')
+    Emergency = pool.get('civic.volunteer.emergency')
+    Certificate = pool.get('civic.volunteer.certificate')
+    Wish = pool.get('civic.volunteer.wish')
+    Order = pool.get('civic.service.order')
+    Skill = pool.get('civic.volunteer.skill')
+    now = dt.datetime.now().replace(microsecond=0)
+    taken = {v.party.id for v in Volunteer.search(
+            [('active', 'in', [True, False])])}
+    residents = [p for p in Party.search([('household.area', 'child_of',
+                    [community.id], 'parent')], limit=50)
+        if p.id not in taken][:2]
+    skill, = Skill.create([{'name': f'audit {community.code}'}])
+    volunteer, other = Volunteer.create([{
+                'party': p.id, 'area': community.id,
+                'skills': [('add', [skill.id])]} for p in residents])
+    if user:
+        # the login's own volunteer is this one, whatever the demo linked
+        Volunteer.write(Volunteer.search([('user', '=', user.id)]),
+            {'user': None})
+        Volunteer.write([volunteer], {'user': user.id})
+    team, = pool.get('civic.volunteer.team').create([{
+                'name': f'{community.name}志愿服务队', 'area': community.id,
+                'members': [('add', [volunteer.id, other.id])]}])
+    activity, = Activity.create([{
+                'name': '审计活动', 'team': team.id, 'area': community.id,
+                'place': community.name, 'start': now - dt.timedelta(hours=1),
+                'end': now + dt.timedelta(hours=2), 'capacity': 5,
+                'organiser': 1}])
+    Activity.publish([activity])
+    # a draft, which volunteers do not see
+    Activity.create([{
+                'name': '审计草稿活动', 'team': team.id, 'area': community.id,
+                'place': community.name, 'start': now + dt.timedelta(days=7),
+                'end': now + dt.timedelta(days=7, hours=2), 'capacity': 5,
+                'organiser': 1}])
+    signups = Signup.create([{'activity': activity.id, 'volunteer': v.id}
+            for v in [volunteer, other]])
+    Signup.do_check_in(signups)
+    Signup.do_check_out(signups)
+    Signup.write(signups, {'hours': 1})
+    Signup.confirm(signups)
+    certificate, = Certificate.create([{'volunteer': volunteer.id,
+                'start': now.date().replace(month=1, day=1),
+                'end': now.date()}])
+    Certificate.issue([certificate])
+    pool.get('civic.volunteer.squad').create([{
+                'name': '审计编队', 'area': community.id,
+                'members': [('add', [volunteer.id, other.id])]}])
+    overlapping = Emergency.search([('state', '=', 'active'), ['OR',
+                ('area', 'child_of', [community.id], 'parent'),
+                ('area', 'parent_of', [community.id], 'parent')]])
+    if not overlapping:
+        emergency, = Emergency.create([{'name': '审计应急',
+                    'area': community.id}])
+        Emergency.activate([emergency])
+    beneficiary = residents[0]
+    wish, = Wish.create([{'name': '审计微心愿', 'beneficiary': beneficiary.id,
+                'area': beneficiary.household.area.id,
+                'due_date': now.date()}])
+    Wish.publish([wish])
+    order, = Order.create([{'resident': beneficiary.id,
+                'area': beneficiary.household.area.id, 'service': '审计服务',
+                'assignee': volunteer.id}])
+    Order.dispatch([order])
 
 
 def make_outside_company_staff(pool, community):

@@ -15,7 +15,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from civic_grid import clock
 from civic_grid.locking import lock, waits_for_locks
-from civic_grid.scope import ScopeMixin
+from civic_grid.scope import ScopeMixin, is_id
 
 from .exceptions import ActivityError
 
@@ -315,21 +315,20 @@ class Signup(ScopeMixin, Workflow, ModelSQL, ModelView):
         """Place each sign-up under its activity's lock: registered while
         places are left, on the waiting list after"""
         Activity = Pool().get('civic.volunteer.activity')
-        vlist = [dict(v) for v in vlist]
-        activities = lock(Activity, Activity.browse({int(v['activity'])
-                    for v in vlist if v.get('activity') is not None}))
-        taken = cls._places_taken(activities)
         now = clock.now()
+        vlist = [{**v, 'signed_up_at': now} for v in vlist]
+        activities = lock(Activity, Activity.browse({v['activity']
+                    for v in vlist if is_id(v.get('activity'))}))
+        taken = cls._places_taken(activities)
+        # created first: the user may point at these activities
+        signups = super().create(vlist)
+        capacity = {}
         for activity in activities:
             if activity.state != 'published':
                 raise ActivityError(gettext(
                         'civic_volunteer.msg_signup_not_published',
                         activity=activity.rec_name))
-        capacity = {a.id: a.capacity for a in activities}
-        for values in vlist:
-            values.pop('state', None)
-            values['signed_up_at'] = now
-        signups = super().create(vlist)
+            capacity[activity.id] = activity.capacity
         waiting = []
         for signup in signups:
             activity = signup.activity.id

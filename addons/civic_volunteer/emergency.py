@@ -251,6 +251,8 @@ class Emergency(ScopeMixin, Workflow, ModelSQL, ModelView):
 class Task(ScopeMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Emergency Task"
     __name__ = 'civic.volunteer.emergency.task'
+    # who reported in, and when, stays in the model's log
+    _log = True
     _scope_area = 'squad.area'
     _scope_button_modes = {'report_in': 'read'}
     emergency = fields.Many2One(

@@ -21,8 +21,11 @@ class Record(ScopeMixin, ModelSQL, ModelView):
     activity = fields.Many2One(
         'civic.volunteer.activity', "Activity", readonly=True,
         ondelete='RESTRICT')
-    origin = fields.Reference(
-        "Origin", selection='get_origins', readonly=True)
+    origin = fields.Reference("Origin", selection=[
+            (None, ""),
+            ('civic.volunteer.signup', "Activity Sign-up"),
+            ('civic.volunteer.emergency.task', "Emergency Task"),
+            ], readonly=True)
     organisation = fields.Char(
         "Organisation", required=True, readonly=True)
     date = fields.Date("Date", required=True, readonly=True)
@@ -45,16 +48,6 @@ class Record(ScopeMixin, ModelSQL, ModelView):
                 Index(t, (t.date, Index.Range())),
                 })
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
-
-    @classmethod
-    def _get_origins(cls):
-        return ['civic.volunteer.signup', 'civic.volunteer.emergency.task']
-
-    @classmethod
-    def get_origins(cls):
-        IrModel = Pool().get('ir.model')
-        get_name = IrModel.get_name
-        return [(None, '')] + [(m, get_name(m)) for m in cls._get_origins()]
 
     def get_rec_name(self, name):
         return f'{self.date} {self.content} ({self.hours})'

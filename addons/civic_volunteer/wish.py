@@ -5,7 +5,6 @@ resident confirms; the completion rate per area and month"""
 from sql import Cast, Literal, Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case
-from sql.functions import CharLength, DateTrunc, Extract, Substring, ToChar
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -18,6 +17,7 @@ from civic_grid.locking import lock, waits_for_locks
 from civic_grid.scope import ScopeMixin
 
 from .exceptions import WishError
+from .statistics import month_columns, rolled_up
 
 
 class Wish(ScopeMixin, Workflow, ModelSQL, ModelView):
@@ -216,24 +216,14 @@ class WishStatistics(ScopeMixin, ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        pool = Pool()
-        Wish = pool.get('civic.volunteer.wish')
-        Area = pool.get('civic.area')
+        Wish = Pool().get('civic.volunteer.wish')
         wish = Wish.__table__()
-        grid = Area.__table__()
-        area = Area.__table__()
         # each wish counts in its grid and every area above it
-        published = wish.published_on
-        counted = wish.join(grid, condition=wish.area == grid.id).join(area,
-            condition=Substring(grid.path, 1, CharLength(area.path))
-            == area.path).select(
-            area.id.as_('area'),
-            ToChar(DateTrunc('month', published), 'YYYY-MM').as_('month'),
-            (Cast(Extract('YEAR', published), 'INTEGER') * 12
-                + Cast(Extract('MONTH', published), 'INTEGER')
-                ).as_('month_key'),
-            wish.state.as_('state'),
-            where=published != Null)
+        join, area = rolled_up(wish, wish.area)
+        month, key = month_columns(wish.published_on)
+        counted = join.select(area.id.as_('area'), month.as_('month'),
+            key.as_('month_key'), wish.state.as_('state'),
+            where=wish.published_on != Null)
         fulfilled = Sum(Case(
                 (counted.state.in_(['fulfilled', 'confirmed']), 1), else_=0))
         withdrawn = Sum(Case((counted.state == 'withdrawn', 1), else_=0))
