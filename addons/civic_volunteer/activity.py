@@ -3,8 +3,11 @@
 waiting list), check-in and check-out by the organiser, the hours confirmed
 into a service record that earns the volunteer points"""
 import datetime as dt
+import io
+import secrets
 from decimal import ROUND_DOWN, Decimal
 
+import segno
 from sql.aggregate import Count
 
 from trytond.i18n import gettext
@@ -67,6 +70,11 @@ class Activity(ScopeMixin, Workflow, ModelSQL, ModelView):
         'res.user', "Organiser", required=True, ondelete='RESTRICT',
         states=_states)
     content = fields.Text("Content", states=_states)
+    qr_token = fields.Char("QR Token", readonly=True, strip=False)
+    qr_code = fields.Function(
+        fields.Binary("QR Code",
+            help="Volunteers scan it with their phone to check in and out."),
+        'get_qr_code')
     signups = fields.One2Many(
         'civic.volunteer.signup', 'activity', "Sign-ups", readonly=True)
     places_taken = fields.Function(
@@ -90,6 +98,10 @@ class Activity(ScopeMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.state, Index.Equality(cardinality='low'))),
                 })
         cls._order = [('start', 'DESC'), ('id', 'DESC')]
+        cls._sql_constraints = [
+            ('qr_token_unique', Unique(t, t.qr_token),
+                'civic_volunteer.msg_activity_qr_token_unique'),
+            ]
         cls._transitions |= {
             ('draft', 'published'),
             ('published', 'done'),
@@ -132,6 +144,58 @@ class Activity(ScopeMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def default_capacity(cls):
         return 20
+
+    @classmethod
+    def create(cls, vlist):
+        return super().create([{**v, 'qr_token': secrets.token_urlsafe(16)}
+                for v in vlist])
+
+    @classmethod
+    def copy(cls, activities, default=None):
+        default = dict(default or {})
+        default.setdefault('signups', None)
+        return super().copy(activities, default=default)
+
+    def get_qr_code(self, name):
+        "The path the phone posts to, as a PNG QR code"
+        if not self.qr_token:
+            return None
+        path = (f'/{Transaction().database.name}/civic/volunteer/scan/'
+            f'{self.qr_token}')
+        output = io.BytesIO()
+        segno.make(path, error='m').save(output, kind='png', scale=6)
+        return output.getvalue()
+
+    @classmethod
+    def scan(cls, token):
+        """The user's volunteer scanned the activity's QR code: checked in,
+        or out if in already"""
+        pool = Pool()
+        Volunteer = pool.get('civic.volunteer')
+        Signup = pool.get('civic.volunteer.signup')
+        own = Volunteer.of_user()
+        with without_check_access():
+            signups = Signup.search([
+                    ('activity.qr_token', '=', token),
+                    ('volunteer', 'in', list(own)),
+                    ]) if isinstance(token, str) and own else []
+            if not signups:
+                raise ActivityError(gettext(
+                        'civic_volunteer.msg_scan_no_signup'))
+            signup, = signups
+            if signup.state == 'checked_in':
+                Signup.do_check_out([signup])
+            else:
+                Signup.do_check_in([signup])
+            signup = Signup(signup.id)
+            return {
+                'activity': signup.activity.name,
+                'state': signup.state,
+                'check_in': signup.check_in.isoformat(),
+                'check_out': (signup.check_out.isoformat()
+                    if signup.check_out else None),
+                'hours': float(signup.hours) if signup.hours else None,
+                }
 
     @fields.depends('team', 'area', '_parent_team.area')
     def on_change_team(self):

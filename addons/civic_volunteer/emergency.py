@@ -320,6 +320,28 @@ class Task(ScopeMixin, Workflow, ModelSQL, ModelView):
         cls._report_in([t for t in tasks if t.state == 'notified'])
 
     @classmethod
+    def report_for_user(cls, emergency):
+        "The user's volunteer reports in for the emergency (the phone)"
+        Volunteer = Pool().get('civic.volunteer')
+        own = Volunteer.of_user()
+        with without_check_access():
+            tasks = cls.search([
+                    ('emergency', '=', emergency),
+                    ('volunteer', 'in', list(own)),
+                    ]) if own else []
+            if not tasks:
+                raise EmergencyError(gettext(
+                        'civic_volunteer.msg_report_no_task'))
+            cls.report_in(tasks)
+            task = cls(tasks[0].id)
+            return {
+                'emergency': task.emergency.name,
+                'squad': task.squad.name,
+                'state': task.state,
+                'reported_at': task.reported_at.isoformat(),
+                }
+
+    @classmethod
     @Workflow.transition('reported')
     def _report_in(cls, tasks):
         cls.write(tasks, {'reported_at': clock.now()})
