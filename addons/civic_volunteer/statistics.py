@@ -202,7 +202,8 @@ def hours_workbook(area, start, end):
                 & (record.date >= start) & (record.date <= end),
                 group_by=[record.volunteer]))
         period.update({v: (c, h) for v, c, h in cursor})
-    header = [Volunteer.__names__()['model']] + labels(Volunteer, ['area']) + labels(
+    header = [Volunteer.__names__()['model']] + labels(
+        Volunteer, ['area']) + labels(
         Month, ['records', 'hours']) + labels(
         Volunteer, ['hours', 'stars'])
     rows = []
