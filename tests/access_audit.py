@@ -1147,6 +1147,9 @@ def make_volunteer_records(pool, community, user=None):
                 'start': now.date().replace(month=1, day=1),
                 'end': now.date()}])
     Certificate.issue([certificate])
+    pool.get('civic.volunteer.award').create([{'year': now.year,
+                'title': '最美志愿者', 'area': community.id,
+                'volunteer': volunteer.id}])
     pool.get('civic.volunteer.squad').create([{
                 'name': '审计编队', 'area': community.id,
                 'members': [('add', [volunteer.id, other.id])]}])
