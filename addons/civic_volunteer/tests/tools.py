@@ -27,18 +27,3 @@ def at(moment, model, method, records, user=1, config=None):
     for record in records:
         record.reload()
 
-
-def overdue(model, name_field, moment, config=None):
-    """The names of the model's overdue records with the clock at moment,
-    read as the server's own code does"""
-    from proteus.config import get_config
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction
-
-    from civic_grid.clock import CLOCK_KEY
-    config = config or get_config()
-    with Transaction().start(config.database_name, 0,
-            context={CLOCK_KEY: moment}):
-        Target = Pool().get(model)
-        return sorted(getattr(r, name_field)
-            for r in Target.search([('overdue', '=', True)]))
