@@ -21,6 +21,7 @@ WORKERS = 8
 
 class PointsConcurrencyTestCase(ScratchDatabaseTestCase):
     prefix = 'conc'
+    shared = True
 
     @classmethod
     def setUpClass(cls):

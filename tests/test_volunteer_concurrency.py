@@ -21,6 +21,7 @@ PLACES = 3
 
 class VolunteerConcurrencyTestCase(ScratchDatabaseTestCase):
     prefix = 'vconc'
+    shared = True
 
     @classmethod
     def setUpClass(cls):

@@ -127,7 +127,8 @@ def check(database):
             [('name', '=', '并发活动')])
         signups = pool.get('civic.volunteer.signup').search(
             [('activity', '=', activity.id)])
-        tasks = pool.get('civic.volunteer.emergency.task').search([])
+        tasks = pool.get('civic.volunteer.emergency.task').search(
+            [('emergency.name', '=', '并发应急')])
         logs = pool.get('ir.model.log').search([
                 ('resource', 'like', 'civic.volunteer.emergency.task,%'),
                 ('event', '=', 'transition'),

@@ -26,4 +26,3 @@ def at(moment, model, method, records, user=1, config=None):
         transaction.commit()
     for record in records:
         record.reload()
-
