@@ -32,6 +32,11 @@ setup_python() {
         "$PY" -m pip install -q -e "$ROOT[test,lint]"
         touch "$stamp"
     fi
+    # weasyprint prints the PDF reports with Pango and the Noto CJK fonts
+    ldconfig -p 2>/dev/null | grep -q libpango-1.0 \
+        || apt_install /nonexistent/libpango libpango-1.0-0 libpangoft2-1.0-0
+    [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] \
+        || apt_install /nonexistent/fonts-noto-cjk fonts-noto-cjk
 }
 
 setup_sao() {

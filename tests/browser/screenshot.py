@@ -12,6 +12,7 @@ sees right after logging in, with Chromium in Chinese (first_<login>_zh)
 and in English (first_<login>_en); for the Chinese ones, the visible
 labels without a Chinese character are printed (untranslated labels)."""
 import argparse
+import base64
 import functools
 import os
 import re
@@ -93,6 +94,15 @@ MENU_PROPERTY_DEDUCTIONS = '物业费抵扣'
 # the list the property company's staff opens on
 PROPERTY_LOGS = '党建联建工作日志'
 
+# civic_volunteer's menus
+MENU_VOLUNTEER = '志愿服务'
+MENU_VOLUNTEER_ACTIVITIES = '志愿服务活动'
+MENU_VOLUNTEER_EMERGENCY = '应急动员'
+MENU_VOLUNTEER_STATISTICS = '统计'
+MENU_VOLUNTEER_HOURS = '每月服务时长'
+VOLUNTEER_BOARD_PAGE = '看板'
+VOLUNTEER_LOGIN = 'volunteer'
+
 # the member unit's contact (scripts/users.py)
 UNIT_LOGIN = 'unit'
 # the first screens: who logs in, with which password
@@ -136,6 +146,8 @@ SCREENS = [
     'property_statistics', 'property_projects', 'property_decisions',
     'property_owners', 'property_complaints', 'property_complaint_months',
     'property_deductions', 'property_evaluation',
+    'volunteer_activity', 'volunteer_emergency', 'volunteer_certificate',
+    'volunteer_hours_graph',
     'first'] + [f'first_{login}' for login, _ in FIRST_LOGINS]
 
 
@@ -890,6 +902,78 @@ def property_evaluation(client):
     return path
 
 
+def volunteer_activity(client):
+    "the full activity of the community: its sign-ups and waiting list"
+    client.open_menu(MENU_VOLUNTEER, MENU_VOLUNTEER_ACTIVITIES)
+    client.wait_rows()
+    first_record_form(client, 'civic.volunteer.activity',
+        [['state', '=', 'published'], ['signups.state', '=', 'waiting']])
+    client.wait(lambda: client.visible(
+            '.form .treeview tbody tr', client.active_tab()),
+        'the sign-ups')
+    client.idle()
+    return party_shot(client, 'volunteer_activity', pause=2)
+
+
+def volunteer_emergency(client):
+    "the active emergency of the community: who reported, per squad"
+    from selenium.webdriver.common.by import By
+    client.open_menu(MENU_VOLUNTEER, MENU_VOLUNTEER_EMERGENCY,
+        MENU_VOLUNTEER_EMERGENCY)
+    client.wait_rows()
+    first_record_form(client, 'civic.volunteer.emergency',
+        [['state', '=', 'active']])
+    page, = [a for a in client.active_tab().find_elements(By.XPATH,
+            f'.//ul[contains(@class, "nav-tabs")]/li/a[normalize-space(.)'
+            f'="{VOLUNTEER_BOARD_PAGE}"]') if a.is_displayed()]
+    page.click()
+    client.wait(lambda: client.visible(
+            '.form .treeview tbody tr', client.active_tab()),
+        'the board rows')
+    client.idle()
+    return party_shot(client, 'volunteer_emergency', pause=2)
+
+
+def volunteer_hours_graph(client):
+    client.open_menu(MENU_VOLUNTEER, MENU_VOLUNTEER_STATISTICS,
+        MENU_VOLUNTEER_HOURS)
+    client.wait_rows()
+    from selenium.webdriver.common.by import By
+    switch, = [b for b in client.active_tab().find_elements(By.CSS_SELECTOR,
+            'button[title], a[title]') if b.is_displayed()
+        and b.get_attribute('title') in {'切换', 'Switch'}]
+    switch.click()
+    client.wait(lambda: client.visible('svg', client.active_tab()),
+        'the chart')
+    client.idle()
+    return client.shot('volunteer_hours_graph', pause=2)
+
+
+def volunteer_certificate(client):
+    """the demo volunteer's certificate as they print it: the PDF of the
+    report, its first page rendered to PNG"""
+    import pypdfium2
+
+    from tests.rpc import Session
+    session = Session(client.url, client.database, VOLUNTEER_LOGIN, PASSWORD)
+    ids = session.model('civic.volunteer.certificate', 'search',
+        [['state', '=', 'issued']], 0, 1, None)
+    if not ids:
+        raise RuntimeError('the demo volunteer has no certificate')
+    extension, content, *_ = session.call(
+        'report.civic.volunteer.certificate.report.execute', ids, {}, {})
+    if extension != 'pdf':
+        raise RuntimeError(f'the certificate is {extension}, not a PDF')
+    pdf = base64.b64decode(content['base64'])
+    pdf_path = os.path.join(client.out_dir, 'volunteer_certificate.pdf')
+    with open(pdf_path, 'wb') as file:
+        file.write(pdf)
+    page = pypdfium2.PdfDocument(pdf)[0]
+    path = os.path.join(client.out_dir, 'volunteer_certificate.png')
+    page.render(scale=1.5).to_pil().save(path)
+    return path
+
+
 def first_screen(client, login, password, suffix):
     "the screen right after the login, the top-level menu entries expanded"
     client.sign_in(login, password)
@@ -960,6 +1044,14 @@ SESSIONS = [
                 ['property_deductions']),
             ]),
     ('community', [
+            ('volunteer_activity', volunteer_activity,
+                ['volunteer_activity']),
+            ('volunteer_emergency', volunteer_emergency,
+                ['volunteer_emergency']),
+            ('volunteer_hours_graph', volunteer_hours_graph,
+                ['volunteer_hours_graph']),
+            ('volunteer_certificate', volunteer_certificate,
+                ['volunteer_certificate']),
             ('voucher_form', voucher_form, ['voucher_form']),
             ('points_monthly_graph', points_monthly_graph,
                 ['points_monthly_graph']),
