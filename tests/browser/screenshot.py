@@ -97,10 +97,11 @@ PROPERTY_LOGS = '党建联建工作日志'
 # civic_volunteer's menus
 MENU_VOLUNTEER = '志愿服务'
 MENU_VOLUNTEER_ACTIVITIES = '志愿服务活动'
+MENU_VOLUNTEER_EMERGENCY_ROOT = '平急融合'
 MENU_VOLUNTEER_EMERGENCY = '应急动员'
-MENU_VOLUNTEER_STATISTICS = '统计'
-MENU_VOLUNTEER_HOURS = '每月服务时长'
-VOLUNTEER_BOARD_PAGE = '看板'
+MENU_VOLUNTEER_STATISTICS = '统计分析'
+MENU_VOLUNTEER_HOURS = '服务时长月度统计'
+VOLUNTEER_BOARD_PAGE = '报到看板'
 VOLUNTEER_LOGIN = 'volunteer'
 
 # the member unit's contact (scripts/users.py)
@@ -918,7 +919,7 @@ def volunteer_activity(client):
 def volunteer_emergency(client):
     "the active emergency of the community: who reported, per squad"
     from selenium.webdriver.common.by import By
-    client.open_menu(MENU_VOLUNTEER, MENU_VOLUNTEER_EMERGENCY,
+    client.open_menu(MENU_VOLUNTEER, MENU_VOLUNTEER_EMERGENCY_ROOT,
         MENU_VOLUNTEER_EMERGENCY)
     client.wait_rows()
     first_record_form(client, 'civic.volunteer.emergency',
