@@ -148,6 +148,8 @@ class Generator:
             steps.append('party')
         if self.wants_property():
             steps.append('property')
+        if self.wants_volunteer():
+            steps.append('volunteer')
         for step in steps:
             step_started = time.perf_counter()
             if step == 'residents' and jobs > 1:
@@ -222,6 +224,23 @@ class Generator:
         from property_demo import PropertyDemo
         summary = PropertyDemo(self.random, self.commit, self.size_name).run()
         log('  property: ' + ', '.join(
+                f'{count:,} {what}' for what, count in summary.items()))
+
+    def wants_volunteer(self):
+        "Volunteer data, when civic_volunteer is active and has none yet"
+        from trytond.pool import Pool
+        try:
+            Volunteer = Pool().get('civic.volunteer')
+        except KeyError:
+            return False
+        return not Volunteer.search([('active', 'in', [True, False])],
+            limit=1)
+
+    def make_volunteer(self):
+        from volunteer_demo import VolunteerDemo
+        summary = VolunteerDemo(self.random, self.commit,
+            self.size_name).run()
+        log('  volunteer: ' + ', '.join(
                 f'{count:,} {what}' for what, count in summary.items()))
 
     def make_events(self):

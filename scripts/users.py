@@ -13,6 +13,8 @@ GRID_WORKER_LOGIN = 'gridworker'
 UNIT_LOGIN = 'unit'
 # and this login the staff of the first property company
 PROPERTY_LOGIN = 'property'
+# and this login one volunteer of 和平社区 (volunteer_demo.py)
+VOLUNTEER_LOGIN = 'volunteer'
 # login, name, groups (module.XML id, each module owns its groups), scope
 # (area code or None), sensitive data
 USERS = [
@@ -34,6 +36,10 @@ USERS = [
     (PROPERTY_LOGIN, '红心物业服务有限公司工作人员',
         ['civic_property.group_civic_property',
             'civic_points.group_civic_merchant'], None, False),
+    # the volunteer's own sign-ups, hours, certificates, emergency tasks
+    # and the service orders dispatched to them
+    (VOLUNTEER_LOGIN, '志愿者（和平社区）',
+        ['civic_volunteer.group_civic_volunteer'], None, False),
     ]
 
 # the list each login opens on (module.XML id of its act_window), when its
@@ -47,6 +53,7 @@ HOMES = {
     'merchant': 'civic_points.act_redemption_merchant',
     UNIT_LOGIN: 'civic_party.act_member_report',
     PROPERTY_LOGIN: 'civic_property.act_log',
+    VOLUNTEER_LOGIN: 'civic_volunteer.act_signup_own',
     }
 
 
