@@ -74,7 +74,7 @@ class Emergency(ScopeMixin, Workflow, ModelSQL, ModelView):
         'civic.area', "Area", required=True, ondelete='RESTRICT',
         states=_states,
         help="Every squad member in this area is called to report in.")
-    description = fields.Text("Task", states=_states)
+    description = fields.Text("Instructions", states=_states)
     activated_at = fields.DateTime("Activated at", readonly=True)
     activated_by = fields.Many2One(
         'res.user', "Activated by", readonly=True, ondelete='RESTRICT')
@@ -372,7 +372,7 @@ class Task(ScopeMixin, Workflow, ModelSQL, ModelView):
                     'origin': str(t),
                     'organisation': t.squad.rec_name,
                     'date': t.reported_at.date(),
-                    'place': t.emergency.area.rec_name,
+                    'place': t.emergency.area.name,
                     'content': t.emergency.name,
                     'hours': t.hours,
                     'area': t.emergency.area.id,

@@ -53,7 +53,8 @@ class HoursMonth(ScopeMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('month', 'DESC'), ('area', 'ASC'), ('id', 'ASC')]
+        # oldest first: the months run from left to right on the graph
+        cls._order = [('month', 'ASC'), ('area', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):

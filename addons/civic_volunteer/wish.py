@@ -212,7 +212,8 @@ class WishStatistics(ScopeMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('month', 'DESC'), ('area', 'ASC'), ('id', 'ASC')]
+        # oldest first: the months run from left to right on the graph
+        cls._order = [('month', 'ASC'), ('area', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):

@@ -904,11 +904,11 @@ def property_evaluation(client):
 
 
 def volunteer_activity(client):
-    "the full activity of the community: its sign-ups and waiting list"
+    "an upcoming activity of the community with its sign-ups"
     client.open_menu(MENU_VOLUNTEER, MENU_VOLUNTEER_ACTIVITIES)
     client.wait_rows()
     first_record_form(client, 'civic.volunteer.activity',
-        [['state', '=', 'published'], ['signups.state', '=', 'waiting']])
+        [['state', '=', 'published'], ['signups.state', '=', 'registered']])
     client.wait(lambda: client.visible(
             '.form .treeview tbody tr', client.active_tab()),
         'the sign-ups')
