@@ -287,8 +287,7 @@ class VolunteerDemo:
             compounds.setdefault(compound.area.id, compound.name)
         self.communities = [{
                 'id': c.id, 'code': c.code, 'name': c.name,
-                'street': c.parent.id, 'street_name': c.parent.name,
-                'path': c.path,
+                'street': c.parent.id,
                 'compound': compounds.get(c.id, c.name.replace('社区', '')
                     + '小区'),
                 } for c in communities]
@@ -318,7 +317,7 @@ class VolunteerDemo:
     # --- volunteers ---------------------------------------------------
     def residents(self):
         """{community id: [(party id, grid id, birth date)]} of every
-        resident, in two queries"""
+        resident, in one query (the seed has 400,000)"""
         from trytond.pool import Pool
         from trytond.transaction import Transaction
         pool = Pool()
