@@ -207,21 +207,21 @@ class Emergency(ScopeMixin, Workflow, ModelSQL, ModelView):
                     'civic_volunteer.msg_emergency_no_squad',
                     area=self.area.rec_name))
         now = self.activated_at
+        description = gettext('civic_volunteer.msg_emergency_notification',
+            area=self.area.rec_name)
         with without_check_access():
             tasks = Task.create([{
                         'emergency': self.id, 'volunteer': v, 'squad': s,
                         'notified_at': now,
                         } for v, s, _ in rows])
-            users = {v: u for v, _, u in rows if u}
+            # created in the order of the rows
             Notification.create([{
-                        'user': users[t.volunteer.id],
+                        'user': user,
                         'label': self.name,
-                        'description': gettext(
-                            'civic_volunteer.msg_emergency_notification',
-                            area=self.area.rec_name),
+                        'description': description,
                         'model': Task.__name__,
-                        'records': json.dumps([t.id]),
-                        } for t in tasks if t.volunteer.id in users])
+                        'records': json.dumps([task.id]),
+                        } for task, (_, _, user) in zip(tasks, rows) if user])
 
     @classmethod
     @ModelView.button

@@ -9,6 +9,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
 from civic_grid.scope import ScopeMixin
+from civic_points.exceptions import CapError
 
 
 class Record(ScopeMixin, ModelSQL, ModelView):
@@ -73,11 +74,21 @@ class Record(ScopeMixin, ModelSQL, ModelView):
         rule = Configuration(1).hour_rule
         if not rule:
             return
-        Line.award_many([{
-                    'rule': rule.code, 'party': r.volunteer.party.id,
-                    'quantity': int(r.hours), 'origin': r, 'date': r.date,
-                    'description': r.content[:100],
-                    } for r in records if int(r.hours) >= 1])
+        requests = [{
+                'rule': rule.code, 'party': r.volunteer.party.id,
+                'quantity': int(r.hours), 'origin': r, 'date': r.date,
+                'description': r.content[:100],
+                } for r in records if int(r.hours) >= 1]
+        try:
+            Line.award_many(requests)
+        except CapError:
+            # the hours stand; only the points above the rule's caps are
+            # not given
+            for request in requests:
+                try:
+                    Line.award_many([request])
+                except CapError:
+                    pass
 
 
 class Line(metaclass=PoolMeta):
