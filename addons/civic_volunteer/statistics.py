@@ -7,55 +7,19 @@ from decimal import Decimal
 
 from sql import Cast, Literal
 from sql.aggregate import Count, Sum
-from sql.functions import (
-    CharLength, DateTrunc, Extract, Function, Substring, ToChar, Trim)
+from sql.functions import Extract
 
-from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView
 
+from civic_grid.rollup import month_columns, rolled_up
 from civic_grid.scope import AREA_IN_SCOPE, ScopedWizard, ScopeMixin
 from civic_grid.xlsx import labels, workbook_bytes
 
 from .activity import ACTIVITY_KINDS
-
-
-class StringToArray(Function):
-    __slots__ = ()
-    _function = 'STRING_TO_ARRAY'
-
-
-class Any(Function):
-    __slots__ = ()
-    _function = 'ANY'
-
-
-def rolled_up(table, area_column):
-    """(join, area table): table's rows joined with their area and each area
-    above it, the ids of the path (1/5/20/)"""
-    Area = Pool().get('civic.area')
-    own = Area.__table__()
-    area = Area.__table__()
-    if backend.name == 'postgresql':
-        # a primary-key lookup per ancestor, not a scan of the areas
-        ancestors = Cast(StringToArray(
-                Trim(own.path, 'TRAILING', '/'), '/'), 'INTEGER[]')
-        condition = area.id == Any(ancestors)
-    else:
-        condition = Substring(own.path, 1, CharLength(area.path)) == area.path
-    join = table.join(own, condition=area_column == own.id).join(area,
-        condition=condition)
-    return join, area
-
-
-def month_columns(column):
-    "The 'YYYY-MM' of a date column, and a number for the month"
-    return (ToChar(DateTrunc('month', column), 'YYYY-MM'),
-        Cast(Extract('YEAR', column), 'INTEGER') * 12
-        + Cast(Extract('MONTH', column), 'INTEGER'))
 
 
 class HoursMonth(ScopeMixin, ModelSQL, ModelView):

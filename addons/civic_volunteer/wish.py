@@ -14,10 +14,10 @@ from trytond.transaction import Transaction
 
 from civic_grid import clock
 from civic_grid.locking import lock, waits_for_locks
+from civic_grid.rollup import month_columns, rolled_up
 from civic_grid.scope import ScopeMixin
 
 from .exceptions import WishError
-from .statistics import month_columns, rolled_up
 
 
 class Wish(ScopeMixin, Workflow, ModelSQL, ModelView):
