@@ -8,11 +8,13 @@ import json
 
 from sql import Literal
 from sql.aggregate import Count, Max, Min
+from sql.functions import CurrentTimestamp
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from civic_grid import clock
@@ -206,22 +208,38 @@ class Emergency(ScopeMixin, Workflow, ModelSQL, ModelView):
             raise EmergencyError(gettext(
                     'civic_volunteer.msg_emergency_no_squad',
                     area=self.area.rec_name))
-        now = self.activated_at
         description = gettext('civic_volunteer.msg_emergency_notification',
             area=self.area.rec_name)
+        task_ids = self.insert_tasks(rows)
         with without_check_access():
-            tasks = Task.create([{
-                        'emergency': self.id, 'volunteer': v, 'squad': s,
-                        'notified_at': now,
-                        } for v, s, _ in rows])
-            # created in the order of the rows
             Notification.create([{
                         'user': user,
                         'label': self.name,
                         'description': description,
                         'model': Task.__name__,
-                        'records': json.dumps([task.id]),
-                        } for task, (_, _, user) in zip(tasks, rows) if user])
+                        'records': json.dumps([task_ids[volunteer]]),
+                        } for volunteer, _, user in rows if user])
+
+    def insert_tasks(self, rows):
+        """The tasks of the (volunteer, squad, user) rows in one statement
+        (the rows come from the squads' own keys, so the ORM's validation
+        would check nothing more, for 3,000 members of a street in a second);
+        returns the task id of each volunteer"""
+        pool = Pool()
+        task = pool.get('civic.volunteer.emergency.task').__table__()
+        cursor = Transaction().connection.cursor()
+        user = Transaction().user or None
+        now = self.activated_at
+        columns = [task.create_uid, task.create_date, task.emergency,
+            task.volunteer, task.squad, task.notified_at, task.state]
+        for chunk in grouped_slice(rows, 1000):
+            cursor.execute(*task.insert(columns, [
+                        [user, CurrentTimestamp(), self.id, volunteer, squad,
+                            now, 'notified']
+                        for volunteer, squad, _ in chunk]))
+        cursor.execute(*task.select(task.volunteer, task.id,
+                where=task.emergency == self.id))
+        return dict(cursor)
 
     @classmethod
     @ModelView.button
