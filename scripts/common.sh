@@ -54,6 +54,13 @@ setup_sao() {
             && cd package && npm install -q --omit=dev --legacy-peer-deps \
                 --no-audit --no-fund >/dev/null)
     fi
+    # the care stations' distribution map draws with Leaflet, which the web
+    # root serves beside sao (civic_station/routes.py)
+    if ! [ -f "$SAO_ROOT/node_modules/leaflet/dist/leaflet.js" ]; then
+        say "installing Leaflet for the distribution map (leaflet@1.9)"
+        (cd "$SAO_ROOT" && npm install -q --no-save --omit=dev \
+            --legacy-peer-deps --no-audit --no-fund leaflet@1.9 >/dev/null)
+    fi
 }
 
 pg_bin() {
