@@ -14,9 +14,6 @@ class Rule(metaclass=PoolMeta):
         cls.owned_records(
             'civic_stations', 'civic.station', 'of_user',
             "the care stations the user manages")
-        cls.owned_records(
-            'civic_station_areas', 'civic.station', 'areas_of_user',
-            "the areas of the care stations the user manages")
 
 
 class Action(metaclass=PoolMeta):

@@ -164,6 +164,28 @@ class Rider(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
             return cls(min(own))
 
     @classmethod
+    def by_phone(cls, phone):
+        """The active rider registered with the mobile phone number (exactly),
+        for a station's desk that does not see riders before their first
+        visit; or a clear refusal"""
+        ContactMechanism = Pool().get('party.contact_mechanism')
+        phone = ''.join((phone or '').split())
+        if not phone:
+            raise RiderError(gettext('civic_station.msg_check_in_no_rider'))
+        with without_check_access():
+            mechanisms = ContactMechanism.search([
+                    ('type', 'in', ['phone', 'mobile']),
+                    ('value', '=', phone),
+                    ])
+            riders = cls.search([
+                    ('party', 'in', [m.party.id for m in mechanisms]),
+                    ], limit=1) if mechanisms else []
+        if not riders:
+            raise RiderError(gettext(
+                    'civic_station.msg_rider_phone_unknown', phone=phone))
+        return riders[0]
+
+    @classmethod
     def get_appointment(cls, riders, name):
         "The rider's active appointment as a part-time grid worker"
         Appointment = Pool().get('civic.appointment')

@@ -260,21 +260,6 @@ class Station(ScopeMixin, Workflow, ModelSQL, ModelView):
             cls._of_user_cache.set(user_id, stations)
         return stations
 
-    @classmethod
-    def areas_of_user(cls, user_id=None):
-        "The ids of the areas of the stations the user manages"
-        user_id = user_id or Transaction().user
-        areas = cls._of_user_cache.get(('areas', user_id))
-        if areas is None:
-            stations = cls.of_user(user_id)
-            table = cls.__table__()
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*table.select(table.area,
-                    where=table.id.in_(list(stations) or [-1])))
-            areas = frozenset(a for a, in cursor)
-            cls._of_user_cache.set(('areas', user_id), areas)
-        return areas
-
     def get_qr_code(self, name):
         "The path a rider's phone posts to, as a PNG QR code"
         if not self.qr_token:

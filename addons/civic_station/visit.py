@@ -202,7 +202,13 @@ class CheckInStart(ModelView):
     __string__ = "Check a Rider in"
     __name__ = 'civic.station.check_in.start'
     station = fields.Many2One('civic.station', "Station", readonly=True)
-    rider = fields.Many2One('civic.station.rider', "Rider", required=True)
+    rider = fields.Many2One(
+        'civic.station.rider', "Rider",
+        help="A rider who has visited the station before.")
+    phone = fields.Char(
+        "Rider's Phone",
+        help="For a rider's first visit: the mobile phone number the rider "
+        "registered with.")
     services = fields.Many2Many(
         'civic.station.facility', None, None, "Services Used",
         domain=[('id', 'in', Eval('station_facilities', []))])
@@ -230,10 +236,13 @@ class CheckIn(ScopedWizard):
             }
 
     def transition_check_in(self):
-        Visit = Pool().get('civic.station.visit')
+        pool = Pool()
+        Visit = pool.get('civic.station.visit')
+        Rider = pool.get('civic.station.rider')
+        rider = self.start.rider or Rider.by_phone(self.start.phone)
         Visit.create([{
                     'station': self.record.id,
-                    'rider': self.start.rider.id,
+                    'rider': rider.id,
                     'source': 'desk',
                     'services': [('add', [s.id for s in self.start.services])],
                     }])
