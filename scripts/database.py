@@ -9,7 +9,7 @@ import sys
 import tempfile
 
 MODULES = ['civic_grid', 'civic_points', 'civic_event', 'civic_party',
-    'civic_property', 'civic_volunteer']
+    'civic_property', 'civic_volunteer', 'civic_station']
 ADMIN_PASSWORD = 'admin'
 
 
