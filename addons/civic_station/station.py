@@ -92,6 +92,7 @@ class Station(ScopeMixin, Workflow, ModelSQL, ModelView):
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True)
     host_kind = fields.Selection(HOSTS, "Host Kind", required=True)
+    host_kind_string = host_kind.translated('host_kind')
     host = fields.Char(
         "Host", required=True,
         help="The shop, service centre or company that hosts the station.")
@@ -120,6 +121,7 @@ class Station(ScopeMixin, Workflow, ModelSQL, ModelView):
             ('suspended', "Suspended"),
             ('closed', "Closed"),
             ], "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
     qr_token = fields.Char("QR Token", readonly=True, strip=False)
     qr_code = fields.Function(fields.Binary(
             "QR Code for Check-in",
@@ -444,6 +446,7 @@ class OpeningHours(ScopeMixin, ModelSQL, ModelView):
     station = fields.Many2One(
         'civic.station', "Station", required=True, ondelete='CASCADE')
     weekday = fields.Selection(WEEKDAYS, "Weekday", required=True, sort=False)
+    weekday_string = weekday.translated('weekday')
     opens = fields.Time("Opens", required=True, format='%H:%M')
     closes = fields.Time("Closes", required=True, format='%H:%M')
 
