@@ -67,7 +67,9 @@ def stations_geojson(request, pool):
 @app.route(PREFIX + 'map', methods=['GET'])
 @with_pool
 @with_transaction()
-def station_map(request, pool, database_name):
+def station_map(request, pool):
+    # with_pool takes the database name from the path and gives the pool
+    database_name = pool.database_name
     Station = pool.get('civic.station')
     Configuration = pool.get('civic.station.configuration')
     configuration = Configuration(1)
@@ -127,7 +129,8 @@ def suggestion(request, pool, token):
 @app.route(PREFIX + 'report/form', methods=['GET'])
 @with_pool
 @with_transaction()
-def report_form(request, pool, database_name):
+def report_form(request, pool):
+    database_name = pool.database_name
     Category = pool.get('civic.event.category')
     categories = [{'code': c.code, 'name': c.rec_name}
         for c in Category.search([('children', '=', None),
