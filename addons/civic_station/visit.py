@@ -99,9 +99,10 @@ class Visit(ScopeMixin, ModelSQL, ModelView):
         pool = Pool()
         Station = pool.get('civic.station')
         Configuration = pool.get('civic.station.configuration')
-        station_ids = {v.get('station') for v in vlist}
-        if not all(is_id(i) for i in station_ids):
+        given = [v.get('station') for v in vlist]
+        if not all(is_id(i) for i in given):
             return  # the ORM refuses the missing or wrong station
+        station_ids = set(given)
         with without_check_access():
             interval = dt.timedelta(
                 minutes=Configuration(1).visit_interval)
