@@ -42,6 +42,7 @@ ROLES = {
     'unit': (['civic_party.group_civic_member_unit'], []),
     'property': (['civic_property.group_civic_property'], []),
     'volunteer': (['civic_volunteer.group_civic_volunteer'], []),
+    'station': (['civic_station.group_civic_station'], []),
     }
 MERCHANT = 'SHOP01'
 # The community of the volunteer login's own volunteer
@@ -120,6 +121,21 @@ VOLUNTEER_OWNED = {
     'certificate.volunteer',
     'civic.service.order': 'assignee',
     }
+# The records a station manager owns: path to their civic.station
+STATION_OWNED = {
+    'civic.station': 'id',
+    'civic.station-civic.station.facility': 'station',
+    'civic.station-res.user': 'station',
+    'civic.station.hours': 'station',
+    'civic.station.photo': 'station',
+    'civic.station.visit': 'station',
+    'civic.station.visit-civic.station.facility': 'visit.station',
+    'civic.station.suggestion': 'station',
+    'civic.station.rider': 'visits.station',
+    'civic.station.month': 'station',
+    }
+# The community of the station login's own station
+STATION_HOME = 'D01S01C01'
 # Records an owner may read and act on without owning them: (model: field,
 # values, why)
 OPEN_TO_OWNERS = {
@@ -187,6 +203,8 @@ class Audit:
             'property': (companies, PROPERTY_OWNED),
             'volunteer': (set(pool.get('civic.volunteer').of_user(
                         self.users['volunteer'])), VOLUNTEER_OWNED),
+            'station': (set(pool.get('civic.station').of_user(
+                        self.users['station'])), STATION_OWNED),
             }
         from trytond.model import ModelSQL
         self.models = {}
@@ -1025,6 +1043,9 @@ def make_users(pool):
         if login == 'volunteer':
             community, = Area.search([('code', '=', VOLUNTEER_HOME)])
             make_volunteer_records(pool, community, user)
+        if login == 'station':
+            community, = Area.search([('code', '=', STATION_HOME)])
+            make_station_records(pool, community, user)
 
 
 def make_outside_records(pool):
@@ -1091,6 +1112,62 @@ def make_outside_records(pool):
                 'quarter': 'q%d' % ((today.month - 1) // 3 + 1)}])
     evaluation.compute([evaluation])
     make_volunteer_records(pool, community)
+    make_station_records(pool, community)
+
+
+def make_station_records(pool, community, manager=None):
+    """A station of community (managed by manager, if given) with hours, a
+    facility, a photo, a rider of one of its grids who visited it with a
+    service, a suggestion, and an alliance member of its street"""
+    Party = pool.get('party.party')
+    Station = pool.get('civic.station')
+    Facility = pool.get('civic.station.facility')
+    Platform = pool.get('civic.station.platform')
+    Rider = pool.get('civic.station.rider')
+    Visit = pool.get('civic.station.visit')
+    Suggestion = pool.get('civic.station.suggestion')
+    Area = pool.get('civic.area')
+    facility, = Facility.search([], limit=1)
+    platform = Platform.search([('code', '=', 'audit')])
+    if not platform:
+        platform = Platform.create([{'name': '审计平台', 'code': 'audit'}])
+    grid, = Area.search([('parent', 'child_of', [community.id], 'parent'),
+            ('level.is_grid', '=', True)], limit=1)
+    station, = Station.create([{
+                'name': f'{community.name}审计驿站',
+                'code': f'AUDIT-{community.code}',
+                'host': f'{community.name}党群服务中心',
+                'host_kind': 'service_centre', 'area': community.id,
+                'address': f'{community.name}一号', 'latitude': 35.1,
+                'longitude': 118.35,
+                'hours': [('create', [{'weekday': '1',
+                                'opens': dt.time(8), 'closes': dt.time(20)}])],
+                'facilities': [('add', [facility.id])],
+                'photos': [('create', [{'image': b'audit',
+                                'caption': '门头'}])],
+                'managers': [('add', [manager.id])] if manager else [],
+                }])
+    if not manager:
+        # a manager of the other station, whom the roles do not see
+        other_manager, = pool.get('res.user').create([{
+                    'login': f'manager-{community.code.lower()}',
+                    'name': f'{community.name}驿站管理员',
+                    'groups': [('add', [pool.get('ir.model.data').get_id(
+                                    'civic_station',
+                                    'group_civic_station')])]}])
+        Station.write([station], {'managers': [('add', [other_manager.id])]})
+    party, = Party.create([{'name': f'{community.name}审计骑手'}])
+    rider, = Rider.create([{'party': party.id, 'platform': platform[0].id,
+                'grid': grid.id}])
+    visit, = Visit.create([{'station': station.id, 'rider': rider.id,
+                'services': [('add', [facility.id])]}])
+    Suggestion.create([{'station': station.id, 'rider': rider.id,
+                'text': '希望增加充电桩'}])
+    contact, = Party.create([{'name': f'{community.name}审计联络人'}])
+    pool.get('civic.station.alliance').create([{
+                'street': community.parent.id,
+                'company': f'审计企业{community.code}',
+                'platform': platform[0].id, 'contact': contact.id}])
 
 
 def make_volunteer_records(pool, community, user=None):
