@@ -104,6 +104,10 @@ MENU_VOLUNTEER_HOURS = '服务时长月度统计'
 VOLUNTEER_BOARD_PAGE = '报到看板'
 VOLUNTEER_LOGIN = 'volunteer'
 
+# civic_station's menus
+MENU_STATION = '暖“新”驿站'
+MENU_STATION_LIST = '驿站'
+
 # the member unit's contact (scripts/users.py)
 UNIT_LOGIN = 'unit'
 # the first screens: who logs in, with which password
@@ -148,7 +152,7 @@ SCREENS = [
     'property_owners', 'property_complaints', 'property_complaint_months',
     'property_deductions', 'property_evaluation',
     'volunteer_activity', 'volunteer_emergency', 'volunteer_certificate',
-    'volunteer_hours_graph',
+    'volunteer_hours_graph', 'station_form', 'station_map',
     'first'] + [f'first_{login}' for login, _ in FIRST_LOGINS]
 
 
@@ -975,6 +979,31 @@ def volunteer_certificate(client):
     return path
 
 
+def station_form(client):
+    "a station of the community: its hours, facilities and managers"
+    client.open_menu(MENU_STATION, MENU_STATION_LIST)
+    client.wait_rows()
+    first_record_form(client, 'civic.station', [['state', '=', 'open'],
+            ['hours', '!=', None]])
+    client.wait(lambda: client.visible(
+            '.form .treeview tbody tr', client.active_tab()),
+        'the opening hours')
+    client.idle()
+    return party_shot(client, 'station_form', pause=2)
+
+
+def station_map(client):
+    """the public distribution map, without tiles (none configured, no
+    internet): the markers and the list"""
+    client.driver.get(f'{client.url}/{client.database}/civic/station/map')
+    client.wait(lambda: client.driver.execute_script(
+            "return document.querySelectorAll("
+            "'.leaflet-interactive').length") > 0, 'the station markers')
+    path = client.shot('station_map', pause=2)
+    client.driver.get(client.url + '/')
+    return path
+
+
 def first_screen(client, login, password, suffix):
     "the screen right after the login, the top-level menu entries expanded"
     client.sign_in(login, password)
@@ -1053,6 +1082,7 @@ SESSIONS = [
                 ['volunteer_hours_graph']),
             ('volunteer_certificate', volunteer_certificate,
                 ['volunteer_certificate']),
+            ('station_form', station_form, ['station_form']),
             ('voucher_form', voucher_form, ['voucher_form']),
             ('points_monthly_graph', points_monthly_graph,
                 ['points_monthly_graph']),
@@ -1062,6 +1092,8 @@ SESSIONS = [
             ('party_resources', party_resources, ['party_resources']),
             ('party_needs', party_needs, ['party_needs']),
             ('party_projects', party_projects, ['party_projects']),
+            # last: it leaves the web client for the map's page
+            ('station_map', station_map, ['station_map']),
             ]),
     ('merchant', [
             ('merchant_redeem', merchant_redeem,
