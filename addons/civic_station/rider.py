@@ -2,6 +2,8 @@
 """Riders of the new employment groups (新就业群体), their platforms, their
 appointment as part-time grid workers (兼职网格员) and their reports of
 problems found on the street, which are grid events"""
+import phonenumbers
+
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
@@ -172,10 +174,23 @@ class Rider(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
         phone = ''.join((phone or '').split())
         if not phone:
             raise RiderError(gettext('civic_station.msg_check_in_no_rider'))
+        # party keeps a valid number formatted (+86 138 0000 1111) and in
+        # value_compact as E.164: the desk types it as 13800001111
+        numbers = [phone]
+        try:
+            number = phonenumbers.parse(phone, 'CN')
+        except phonenumbers.NumberParseException:
+            pass
+        else:
+            numbers.append(phonenumbers.format_number(
+                    number, phonenumbers.PhoneNumberFormat.E164))
         with without_check_access():
             mechanisms = ContactMechanism.search([
                     ('type', 'in', ['phone', 'mobile']),
-                    ('value', '=', phone),
+                    ['OR',
+                        ('value', 'in', numbers),
+                        ('value_compact', 'in', numbers),
+                        ],
                     ])
             riders = cls.search([
                     ('party', 'in', [m.party.id for m in mechanisms]),
