@@ -13,7 +13,9 @@ from trytond.wizard import Button, StateTransition, StateView
 
 from civic_grid import clock
 from civic_grid.locking import lock, waits_for_locks
-from civic_grid.scope import ScopedWizard, ScopeMixin, check_scope, is_id
+from civic_grid.scope import (
+    ScopedWizard, ScopeMixin, check_references, check_scope, checks_references,
+    is_id)
 
 from .exceptions import VisitError
 
@@ -87,6 +89,10 @@ class Visit(ScopeMixin, ModelSQL, ModelView):
         vlist = [{**v, 'recorded_by': Transaction().user or None,
                 'visited_at': v.get('visited_at') or clock.now()}
             for v in vlist]
+        if checks_references():
+            # before check_new, which reads without the user's rules: its
+            # refusals must not tell of the visits at a station out of scope
+            check_references(cls, vlist)
         cls.check_new(vlist)
         return super().create(vlist)
 
