@@ -4,7 +4,7 @@ per station; and per area (each counted in its area and every area above)
 with the riders' reports and the points they earned; the XLSX of a period"""
 import datetime as dt
 
-from sql import Literal, Null, Union
+from sql import Cast, Literal, Null, Union
 from sql.aggregate import Count, Sum
 from sql.conditionals import Coalesce
 
@@ -62,7 +62,8 @@ class StationMonth(ScopeMixin, ModelSQL, ModelView):
             rows.area.as_('area'),
             rows.month.as_('month'),
             Count(Literal(1)).as_('visits'),
-            Sum(rows.used).as_('services'),
+            # PostgreSQL sums the counts (BIGINT) as NUMERIC: a Decimal
+            Cast(Sum(rows.used), 'INTEGER').as_('services'),
             Count(rows.rider, distinct=True).as_('riders'),
             group_by=[rows.station, rows.area, rows.month, rows.month_key])
 
