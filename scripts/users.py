@@ -15,6 +15,13 @@ UNIT_LOGIN = 'unit'
 PROPERTY_LOGIN = 'property'
 # and this login one volunteer of 和平社区 (volunteer_demo.py)
 VOLUNTEER_LOGIN = 'volunteer'
+# station_demo.py makes this login the manager of 和平社区's care station
+STATION_LOGIN = 'station'
+# and this login one rider of 和平社区, whose phone posts to the station
+# routes with this fixed demo key of the user application civic_station
+# (Authorization: bearer demo-rider-phone)
+RIDER_LOGIN = 'rider'
+RIDER_KEY = 'demo-rider-phone'
 # login, name, groups (module.XML id, each module owns its groups), scope
 # (area code or None), sensitive data
 USERS = [
@@ -40,7 +47,16 @@ USERS = [
     # and the service orders dispatched to them
     (VOLUNTEER_LOGIN, '志愿者（和平社区）',
         ['civic_volunteer.group_civic_volunteer'], None, False),
+    # the visits, riders and suggestions of the station they manage
+    (STATION_LOGIN, '驿站管理员（和平社区暖"新"驿站）',
+        ['civic_station.group_civic_station'], None, False),
+    # no group: a rider checks in, reports and suggests from the phone
+    (RIDER_LOGIN, '骑手（美团外卖和平配送站）', [], None, False),
     ]
+# the model a login without a group needs (its module is activated)
+NEEDS = {
+    RIDER_LOGIN: 'civic.station.rider',
+    }
 
 # the list each login opens on (module.XML id of its act_window), when its
 # module is activated: where the role's daily work is
@@ -54,6 +70,7 @@ HOMES = {
     UNIT_LOGIN: 'civic_party.act_member_report',
     PROPERTY_LOGIN: 'civic_property.act_log',
     VOLUNTEER_LOGIN: 'civic_volunteer.act_signup_own',
+    STATION_LOGIN: 'civic_station.act_visit',
     }
 
 
@@ -85,6 +102,8 @@ def ensure_users(password=PASSWORD):
     for login, name, groups, scope, sensitive in USERS:
         try:
             group_ids = [ModelData.get_id(*g.split('.')) for g in groups]
+            if login in NEEDS:
+                pool.get(NEEDS[login])
         except KeyError:
             continue  # the module of the role is not activated
         if sensitive:
@@ -111,6 +130,7 @@ def ensure_users(password=PASSWORD):
                     {'login': login, 'password': password, **values}])
         users.append((login, name, scope))
     link_merchant_user(pool)
+    link_rider_key(pool)
     admin, = User.search([('login', '=', 'admin')])
     User.write([admin], {
             'name': '系统管理员',
@@ -141,6 +161,24 @@ def link_merchant_user(pool):
         Merchant.write(merchants, {'users': [('add', [user.id])]})
 
 
+def link_rider_key(pool):
+    """The demo rider's phone: the key RIDER_KEY of the user application
+    civic_station, validated, for the rider login"""
+    try:
+        pool.get('civic.station.rider')
+    except KeyError:
+        return
+    Application = pool.get('res.user.application')
+    user, = pool.get('res.user').search([('login', '=', RIDER_LOGIN)])
+    values = {'user': user.id, 'application': 'civic_station',
+        'state': 'validated'}
+    applications = Application.search([('key', '=', RIDER_KEY)])
+    if applications:
+        Application.write(applications, values)
+    else:
+        Application.create([{'key': RIDER_KEY, **values}])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('-d', '--database', required=True)
@@ -159,6 +197,9 @@ def main():
     print('Demo users (password: %s):' % args.password)
     for login, name, scope in users:
         print(f'  {login:<12} {name}' + (f'  [{scope}]' if scope else ''))
+    if any(login == RIDER_LOGIN for login, _, _ in users):
+        print(f'The {RIDER_LOGIN} login\'s phone key (user application '
+            f'civic_station): {RIDER_KEY}')
 
 
 if __name__ == '__main__':
