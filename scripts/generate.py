@@ -150,6 +150,8 @@ class Generator:
             steps.append('property')
         if self.wants_volunteer():
             steps.append('volunteer')
+        if self.wants_station():
+            steps.append('station')
         for step in steps:
             step_started = time.perf_counter()
             if step == 'residents' and jobs > 1:
@@ -241,6 +243,21 @@ class Generator:
         summary = VolunteerDemo(self.random, self.commit,
             self.size_name).run()
         log('  volunteer: ' + ', '.join(
+                f'{count:,} {what}' for what, count in summary.items()))
+
+    def wants_station(self):
+        "Care-station data, when civic_station is active and has none yet"
+        from trytond.pool import Pool
+        try:
+            Station = Pool().get('civic.station')
+        except KeyError:
+            return False
+        return not Station.search([], limit=1)
+
+    def make_station(self):
+        from station_demo import StationDemo
+        summary = StationDemo(self.random, self.commit, self.size_name).run()
+        log('  station: ' + ', '.join(
                 f'{count:,} {what}' for what, count in summary.items()))
 
     def make_events(self):
