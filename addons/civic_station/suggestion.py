@@ -176,5 +176,6 @@ class Suggestion(ScopeMixin, Workflow, ModelSQL, ModelView):
             return {
                 'station': suggestion.station.name,
                 'submitted_at': suggestion.submitted_at.isoformat(),
-                'anonymous': suggestion.anonymous,
+                # SQLite reads the Boolean back as 0 or 1
+                'anonymous': bool(suggestion.anonymous),
                 }
