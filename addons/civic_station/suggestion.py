@@ -6,6 +6,7 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -17,6 +18,9 @@ from civic_grid.scope import ScopeMixin
 from .exceptions import SuggestionError
 
 TEXT_MAX = 2000
+# what the rider left, and what the answer step writes: no user changes them
+FIXED_FIELDS = {'station', 'rider', 'anonymous', 'text', 'submitted_at',
+    'answered_at', 'answered_by'}
 
 
 class Suggestion(ScopeMixin, Workflow, ModelSQL, ModelView):
@@ -102,6 +106,23 @@ class Suggestion(ScopeMixin, Workflow, ModelSQL, ModelView):
         if values.get('anonymous'):
             values['rider'] = None
         return values
+
+    @classmethod
+    def check_modification(cls, mode, suggestions, values=None,
+            external=False):
+        "The fields are readonly in the form only: the server says so too"
+        super().check_modification(
+            mode, suggestions, values=values, external=external)
+        if mode != 'write' or not external:
+            return
+        for suggestion in suggestions:
+            fixed = set(values) if suggestion.state != 'open' else (
+                set(values) & FIXED_FIELDS)
+            if fixed:
+                raise AccessError(gettext('ir.msg_write_xml_record',
+                        field=cls.__names__(min(fixed))['field'],
+                        record=suggestion.rec_name,
+                        model=cls.__names__()['model']))
 
     @classmethod
     def overdue_before(cls):
