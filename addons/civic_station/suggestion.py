@@ -93,7 +93,7 @@ class Suggestion(ScopeMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def cleaned(cls, values):
-        values = {**values, 'submitted_at': clock.now(), 'state': 'open'}
+        values = {**values, 'submitted_at': clock.now()}
         for name in ['answer', 'answered_at', 'answered_by']:
             values.pop(name, None)
         text = values.get('text')
