@@ -261,7 +261,13 @@ class StationDemo:
                 self.make_meeting):
             in_new_transaction(step)
         in_new_transaction(self.count)
-        return self.summary
+        order = ['platforms', 'stations', 'station ', 'riders', 'part-time',
+            'visits', 'rider reports', 'suggestions', 'alliance']
+
+        def group(item):
+            return next((i for i, prefix in enumerate(order)
+                    if item[0].startswith(prefix)), len(order))
+        return dict(sorted(self.summary.items(), key=group))
 
     # --- helpers ------------------------------------------------------
     def moment(self, day, hour, minute=0):
