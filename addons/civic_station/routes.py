@@ -35,6 +35,8 @@ from trytond.protocols.wrappers import (
 from trytond.tools import file_open
 from trytond.wsgi import app
 
+from civic_grid.locking import read_committed
+
 PREFIX = '/<database_name>/civic/station/'
 # Where the web client serves Leaflet (installed beside sao by scripts/run)
 LEAFLET = config.get('civic_station', 'leaflet',
@@ -94,6 +96,9 @@ def station_map(request, pool):
 @allow_null_origin
 @with_pool
 @with_transaction(readonly=False)
+# the check-in locks the station and then looks for the rider's last
+# visit: at READ COMMITTED it sees the one a double tap just committed
+@read_committed
 @user_application('civic_station')
 def scan(request, pool, token):
     Visit = pool.get('civic.station.visit')
