@@ -25,6 +25,8 @@ one step per sub-command:
              (POST /<db>/civic/station/scan/<token> with the rider's key),
              then the visits counted in SQL: every accepted check-in there
              once, none twice
+  double-tap riders' phones posting the same check-in twice at once
+             (two server workers at a time): one visit each
   summary    every figure printed again in one block
 
 With BENCH_DIR set, each figure is also appended to BENCH_DIR/results.txt
@@ -473,6 +475,73 @@ def counted(args, plan, accepted):
             'by QR code')
 
 
+def double_tap(args):
+    """Riders' phones posting the same check-in twice at once (a double
+    tap, a retry): each pair's two requests reach two server workers
+    together; one visit each, the other refused as within the interval"""
+    with open(args.plan) as plan_file:
+        plan = json.load(plan_file)
+    stations = sorted({(c['station'], c['token']) for c in plan['checkins']})
+    pairs = []
+    for index, checkin in enumerate(plan['checkins'][:args.pairs]):
+        # another station than the rider's check-in of the main run
+        others = [s for s in stations if s[0] != checkin['station']]
+        if not others:
+            break
+        station, token = others[index % len(others)]
+        pairs.append({**checkin, 'station': station, 'token': token,
+                'services': []})
+    from trytond.transaction import Transaction
+    start_pool(args.database)
+    with Transaction().start(args.database, 0, readonly=True) as transaction:
+        cursor = transaction.connection.cursor()
+        cursor.execute('SELECT coalesce(max(id), 0) FROM '
+            'civic_station_visit')
+        last, = cursor.fetchone()
+    outcomes = []
+
+    def post(checkin, barrier, results):
+        request = urllib.request.Request(
+            f'{args.url}/{args.database}/civic/station/scan/'
+            f'{checkin["token"]}', data=b'{"services": []}',
+            headers={'Content-Type': 'application/json',
+                'Authorization': f'bearer {checkin["key"]}'})
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=120):
+                results.append(200)
+        except urllib.error.HTTPError as error:
+            results.append(error.code)
+        except Exception as error:
+            results.append(repr(error))
+    for checkin in pairs:
+        barrier = threading.Barrier(2)
+        results = []
+        threads = [threading.Thread(target=post,
+                args=(checkin, barrier, results)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        outcomes.append(sorted(results, key=str))
+    once = sum(1 for o in outcomes if o == [200, 400])
+    with Transaction().start(args.database, 0, readonly=True) as transaction:
+        cursor = transaction.connection.cursor()
+        cursor.execute('SELECT count(*) FROM (SELECT rider, station '
+            'FROM civic_station_visit WHERE id > %s '
+            'GROUP BY rider, station HAVING count(*) > 1) t', (last,))
+        twice, = cursor.fetchone()
+    others = [o for o in outcomes if o != [200, 400]]
+    line = (f"{'ok  ' if once == len(pairs) else 'MISS'} "
+        f"{'double taps answered once (checked in, then refused)':<58} "
+        f'{once:>10,}      (target = {len(pairs)})')
+    _keep(line)
+    report('  riders checked in twice by a double tap (in SQL)', twice, 0,
+        '')
+    if others:
+        note(f'  other answers: {others[:3]}')
+
+
 def summary(args):
     print_summary('civic_station', args.size, lambda state: '')
 
@@ -501,6 +570,11 @@ def main():
     check_parser.add_argument('--plan', required=True)
     check_parser.add_argument('--clients', type=int, default=16)
     check_parser.add_argument('--workers', type=int, default=1)
+    double_parser = commands.add_parser('double-tap')
+    double_parser.add_argument('-d', '--database', required=True)
+    double_parser.add_argument('--url', required=True)
+    double_parser.add_argument('--plan', required=True)
+    double_parser.add_argument('--pairs', type=int, default=20)
     summary_parser = commands.add_parser('summary')
     summary_parser.add_argument('--size', default='seed')
     state_parser = commands.add_parser('state')
@@ -512,7 +586,8 @@ def main():
         return
     return {'create': create, 'activate': activate, 'build': build,
         'measure': measure, 'prepare': prepare, 'geojson': geojson,
-        'check-in': check_in, 'summary': summary}[args.command](args)
+        'check-in': check_in, 'double-tap': double_tap,
+        'summary': summary}[args.command](args)
 
 
 if __name__ == '__main__':
