@@ -18,7 +18,7 @@ FIXTURE = {}
 PREFIX = 'APIST'
 GRID = 'D01S01C01B01M01S01'  # the demo grid worker's grid
 OTHER_GRID = 'D01S02C01B01M01S01'
-PHONE = '13900000417'
+PHONE = '+86 138 0000 0417'
 
 
 def setUpModule():
@@ -108,10 +108,11 @@ def time_(hour):
 
 
 def group_id(admin):
-    data, = admin.model('ir.model.data', 'search_read', [
-            ('module', '=', 'civic_station'),
-            ('fs_id', '=', 'group_civic_station')], 0, 1, None, ['db_id'])
-    return data['db_id']
+    "The Station manager group: the one of the demo login station"
+    user, = admin.model('res.user', 'search_read',
+        [('login', '=', 'station')], 0, 1, None, ['groups'])
+    group, = user['groups']
+    return group
 
 
 def http(method, path, body=None, key=None, language='zh_CN'):
@@ -184,6 +185,21 @@ class DistributionMapTestCase(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertIn(b'Leaflet', script[:2000])
 
+    def test_menu_opens_the_map_of_this_database(self):
+        "暖“新”驿站 › 暖“新”驿站分布地图 opens the map of the client's database"
+        admin = FIXTURE['admin']
+        url, = admin.model('ir.action.url', 'search_read',
+            [('url', 'like', '%/civic/station/map')], 0, 1, None, ['action'])
+        keyword, = admin.model('ir.action.keyword', 'search_read', [
+                ('action', '=', url['action']),
+                ('keyword', '=', 'tree_open')], 0, 1, None, ['model'])
+        menu = int(keyword['model'].split(',')[1])
+        action, = admin.call('model.ir.action.keyword.get_keyword',
+            'tree_open', ['ir.ui.menu', menu], {})
+        self.assertEqual(action['type'], 'ir.action.url')
+        self.assertEqual(action['url'],
+            f'/{SERVER.database}/civic/station/map')
+
 
 class RiderPhoneTestCase(unittest.TestCase):
     "The rider's phone with the key of the user application civic_station"
@@ -255,7 +271,8 @@ class RiderPhoneTestCase(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertTrue(json.loads(body)['anonymous'])
         suggestion, = FIXTURE['admin'].model('civic.station.suggestion',
-            'search_read', [('text', '=', '希望夏天提供绿豆汤')], 0, None,
+            'search_read', [('text', '=', '希望夏天提供绿豆汤'),
+                ('station', '=', FIXTURE['station'])], 0, None,
             None, ['rider', 'state', 'station'])
         self.assertEqual((suggestion['rider'], suggestion['state'],
                 suggestion['station']), (None, 'open', FIXTURE['station']))

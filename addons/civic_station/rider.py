@@ -13,6 +13,7 @@ from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
 
 from civic_grid import clock
+from civic_grid.locking import lock, waits_for_locks
 from civic_grid.scope import AREA_IN_SCOPE, CONFIGURATION, ScopeMixin
 
 from .exceptions import RiderError
@@ -106,6 +107,7 @@ class Rider(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
                     'depends': ['appointment'],
                     },
                 })
+        cls.__rpc__['appoint_grid_worker'] = waits_for_locks(instantiate=0)
 
     @classmethod
     def default_kind(cls):
@@ -245,6 +247,8 @@ class Rider(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
         Role = pool.get('civic.role')
         with without_check_access():
             role, = Role.search([('code', '=', PART_TIME_ROLE)])
+        # two clicks at once appoint once
+        riders = lock(cls, riders)
         today = clock.today()
         for rider in riders:
             if rider.appointment:

@@ -15,6 +15,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView
 
+from civic_grid import clock
 from civic_grid.rollup import month_columns, rolled_up
 from civic_grid.scope import AREA_IN_SCOPE, ScopedWizard, ScopeMixin
 from civic_grid.xlsx import labels, workbook_bytes
@@ -172,7 +173,7 @@ class Export(ScopedWizard):
             ])
 
     def default_start(self, fields):
-        today = dt.date.today()
+        today = clock.today()
         context = Transaction().context
         values = {'start': today.replace(month=1, day=1), 'end': today}
         if context.get('active_model') == 'civic.area':

@@ -37,6 +37,8 @@ class Suggestion(ScopeMixin, Workflow, ModelSQL, ModelView):
             'readonly': Eval('id', -1) >= 0,
             'invisible': Eval('anonymous', False),
             })
+    rider_name = fields.Function(
+        fields.Char("Rider"), 'get_rider_name')
     anonymous = fields.Boolean(
         "Anonymous", states={'readonly': Eval('id', -1) >= 0})
     submitted_at = fields.DateTime("Submitted at", readonly=True)
@@ -81,6 +83,14 @@ class Suggestion(ScopeMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def default_anonymous(cls):
         return False
+
+    @classmethod
+    def get_rider_name(cls, suggestions, name):
+        """Who left it, for whoever reads the suggestion (a station's
+        manager does not read the riders who never checked in there)"""
+        with without_check_access():
+            return {s.id: (s.rider.rec_name if s.rider else None)
+                for s in cls.browse(suggestions)}
 
     def get_rec_name(self, name):
         text = ' '.join((self.text or '').split())

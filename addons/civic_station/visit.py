@@ -38,10 +38,10 @@ class Visit(ScopeMixin, ModelSQL, ModelView):
         states=_states)
     visited_at = fields.DateTime("Checked in at", required=True,
         states=_states)
+    # no domain: a service the station does not offer gets its own message
     services = fields.Many2Many(
         'civic.station.visit-civic.station.facility', 'visit', 'facility',
-        "Services Used",
-        domain=[('id', 'in', Eval('station_facilities', []))])
+        "Services Used")
     station_facilities = fields.Function(fields.Many2Many(
             'civic.station.facility', None, None, "Station Facilities"),
         'on_change_with_station_facilities')
@@ -124,6 +124,11 @@ class Visit(ScopeMixin, ModelSQL, ModelView):
                             state=station.state_string))
                 key = (values['station'], values.get('rider'))
                 at = values['visited_at']
+                if (isinstance(at, dt.datetime)
+                        and at > clock.now() + dt.timedelta(minutes=5)):
+                    raise VisitError(gettext(
+                            'civic_station.msg_visit_future',
+                            station=station.rec_name))
                 if any(k == key and abs(at - other) < interval
                         for k, other in seen) or cls.search([
                             ('station', '=', key[0]),
