@@ -41,6 +41,10 @@ setup_python() {
         || apt_install /nonexistent/libharfbuzz-subset libharfbuzz-subset0
     [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] \
         || apt_install /nonexistent/fonts-noto-cjk fonts-noto-cjk
+    # the work report (civic_assessment) is an ODT that LibreOffice turns
+    # into PDF; poppler's pdftoppm renders its pages for the screenshots
+    command -v soffice >/dev/null || apt_install soffice \
+        libreoffice-writer-nogui poppler-utils
 }
 
 setup_sao() {

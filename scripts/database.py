@@ -9,7 +9,8 @@ import sys
 import tempfile
 
 MODULES = ['civic_grid', 'civic_points', 'civic_event', 'civic_party',
-    'civic_property', 'civic_volunteer', 'civic_station']
+    'civic_property', 'civic_volunteer', 'civic_station',
+    'civic_assessment']
 ADMIN_PASSWORD = 'admin'
 
 
