@@ -631,6 +631,16 @@ class Audit:
                 self.uncovered.append(f'report {name}: no scoped record, '
                     'no probe')
 
+    def run_report(self, login, name, data):
+        "Execute the report name as login with data; return the error"
+        from tests.dispatch import dispatch
+        try:
+            dispatch(self.database, self.users[login], name, 'execute', [],
+                data, commit=False, kind='report')
+        except Exception as error:
+            return error
+        return None
+
     def audit_rpc(self):
         "Every RPC method that is not a standard one needs a probe"
         for name in sorted(self.models):
@@ -706,6 +716,30 @@ def probe_escalate(audit):
     "The scheduled task, run by hand: civic administrators only"
     for login in ROLES:
         audit.expect_refusal('rpc', login, 'civic.event', 'escalate_overdue')
+
+
+def probe_work_report(audit):
+    """The work report of an area outside the scope (or above it), and of
+    any area for the roles that are not offices"""
+    Area = audit.pool.get('civic.area')
+    with audit.root():
+        outside, = Area.search([('code', '=', OUTSIDE)])
+        outside, county = outside.id, int(outside.path.split('/')[0])
+    for login in ROLES:
+        for area in {outside, county}:
+            audit.checked['report'] += 1
+            error = audit.run_report(login, 'civic.assessment.work_report',
+                {'area': area, 'start_date': '2000-01-01',
+                    'end_date': '2100-12-31'})
+            missing = audit.run_report(login, 'civic.assessment.work_report',
+                {'area': audit.missing_id, 'start_date': '2000-01-01',
+                    'end_date': '2100-12-31'})
+            if not is_access_error(error):
+                audit.failures.append(f'report: {login}: the work report '
+                    f'of area {area} was not refused ({describe(error)})')
+            elif normalise(message(error)) != normalise(message(missing)):
+                audit.failures.append(f'report: {login}: the work report '
+                    'tells an existing area from a missing one')
 
 
 def probe_roster_import(audit):
@@ -823,6 +857,8 @@ PROBES = {
     'civic.points.redemption.redeem': probe_redeem_wizard,
     'civic.points.settlement.prepare': probe_prepare_settlements,
     'civic.event.statistics.xlsx': probe_event_statistics,
+    'civic.assessment.work_report': probe_work_report,
+    'civic.assessment.work_report_pdf': probe_work_report,
     }
 
 
@@ -1113,6 +1149,25 @@ def make_outside_records(pool):
     evaluation.compute([evaluation])
     make_volunteer_records(pool, community)
     make_station_records(pool, community)
+    make_assessment_records(pool, street)
+
+
+def make_assessment_records(pool, street):
+    """A computed quarterly run of the grid workers of the other street
+    (the default plan activated) and a community ranking of the county"""
+    Plan = pool.get('civic.assessment.plan')
+    Run = pool.get('civic.assessment.run')
+    ModelData = pool.get('ir.model.data')
+    plans = Plan.browse([ModelData.get_id('civic_assessment', p)
+            for p in ['plan_grid_worker', 'plan_community']])
+    Plan.activate(plans)
+    year = pool.get('ir.date').today().year - 1
+    runs = Run.create([
+            {'plan': plans[0].id, 'area': street.id, 'year': year,
+                'quarter': 'q4'},
+            {'plan': plans[1].id, 'area': street.parent.id, 'year': year},
+            ])
+    Run.compute(runs)
 
 
 def make_station_records(pool, community, manager=None):

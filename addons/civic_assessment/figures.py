@@ -9,7 +9,7 @@ from collections import namedtuple
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sql import Literal, Null
+from sql import Flavor, Literal, Null
 from sql.aggregate import Avg, Count, Sum
 from sql.conditionals import Coalesce
 
@@ -60,7 +60,14 @@ def sql_text(query):
             literals.append('NULL')
         else:
             literals.append(str(param))
-    return text.replace('%%', '\0') % tuple(literals) if literals else text
+    if not literals:
+        return text
+    placeholder = Flavor.get().param
+    parts = text.split(placeholder)
+    if len(parts) != len(literals) + 1:
+        return text
+    return ''.join(p + l for p, l in zip(parts, literals + [''])).replace(
+        '%%', '%')
 
 
 class Figures:

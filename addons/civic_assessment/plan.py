@@ -193,7 +193,7 @@ class Indicator(
         ondelete='CASCADE')
     name = fields.Char("Name", required=True, translate=True, states=_draft)
     measure = fields.Selection(
-        'get_measures', "Measure", required=True, states=_draft,
+        MEASURE_STRINGS, "Measure", required=True, states=_draft,
         help="What the indicator reads from the live data, or a score the "
         "officer gives.")
     measure_string = measure.translated('measure')
@@ -229,11 +229,6 @@ class Indicator(
     def default_default_score(cls):
         return Decimal(100)
 
-    @classmethod
-    def get_measures(cls):
-        return [(code, string) for code, string in MEASURE_STRINGS
-            if code == 'manual' or MEASURES[code].available()]
-
     def plan_of(self):
         return self.aspect.plan if self.aspect else None
 
@@ -241,6 +236,11 @@ class Indicator(
         return self.aspect.plan.state
 
     def check_measure(self, plan):
+        if self.measure != 'manual' and not MEASURES[
+                self.measure].available():
+            raise PlanError(gettext(
+                    'civic_assessment.msg_indicator_unavailable',
+                    indicator=self.rec_name, measure=self.measure_string))
         if (self.measure != 'manual'
                 and not (self.target and self.target > 0)):
             raise PlanError(gettext('civic_assessment.msg_indicator_target',
@@ -253,10 +253,12 @@ class Indicator(
     def get_formula(self, name):
         if self.measure == 'manual':
             return gettext('civic_assessment.msg_formula_manual',
-                default=self.default_score or 0)
+                default=format(
+                    Decimal(self.default_score or 0).normalize(), 'f'))
         reading = gettext(f'civic_assessment.msg_formula_{self.measure}')
+        target = format(Decimal(self.target or 0).normalize(), 'f')
         return gettext('civic_assessment.msg_formula_scored',
-            reading=reading, target=self.target or 0)
+            reading=reading, target=target)
 
     def score(self, value):
         "The score out of 100 of value (None: nothing to judge, full score)"

@@ -10,11 +10,11 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.report import Report
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateReport, StateTransition, StateView
 
 from civic_grid import clock
-from civic_grid.scope import ScopedWizard, ScopeError
+from civic_grid.scope import ScopedWizard, ScopeError, user_scope_areas
 
 from .exceptions import WorkReportError
 from .figures import Figures
@@ -38,11 +38,27 @@ def number(value):
     return format(value, ',')
 
 
+# Who writes work reports: the offices, over their own areas
+WRITERS = ['group_civic_admin', 'group_civic_street', 'group_civic_community']
+
+
 def check_area(area):
-    "Refuse an area outside the user's scope (the areas above it too)"
-    Area = Pool().get('civic.area')
-    if Transaction().user and not Area.search([
-                ('id', '=', area.id), ('in_my_scope', '=', True)]):
+    """Refuse the users who are not offices, and an area outside the user's
+    scope (the areas above it too)"""
+    pool = Pool()
+    Area = pool.get('civic.area')
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    if not Transaction().user:
+        return
+    writers = {ModelData.get_id('civic_grid', g) for g in WRITERS}
+    scope = user_scope_areas()
+    domain = [('id', '=', area.id)]
+    if scope is not None:
+        domain.append(('parent', 'child_of', scope, 'parent'))
+    with without_check_access():
+        found = Area.search(domain)
+    if not (writers & set(User.get_groups())) or not found:
         raise ScopeError(gettext('civic_grid.msg_out_of_scope',
                 model=Area.__names__()['model']))
 
@@ -54,6 +70,7 @@ def read_figures(area_id, start, end):
     Area = Pool().get('civic.area')
     area = Area(area_id)
     check_area(area)
+    area = Area(area_id)
     if end < start:
         raise WorkReportError(gettext(
                 'civic_assessment.msg_report_dates'))
