@@ -18,7 +18,7 @@ from trytond.pool import Pool
 
 from civic_event.statistics import UNCOUNTED_STATES
 
-from .measure import execute, in_tree, moment
+from .measure import execute, in_tree, installed, moment
 
 Figure = namedtuple('Figure', ['section', 'key', 'label', 'value', 'query'])
 # The sections in the report's order, with the model their module brings
@@ -39,14 +39,6 @@ PERIOD_FIGURES = {
     'volunteer_hours', 'meetings', 'property_logs', 'property_complaints',
     'station_visits', 'rider_reports', 'events', 'events_resolved',
     'points_earned', 'points_redeemed'}
-
-
-def installed(model):
-    try:
-        Pool().get(model)
-    except KeyError:
-        return False
-    return True
 
 
 def sql_text(query):
@@ -111,6 +103,13 @@ class Figures:
         return not any(f.value for f in self.items.values()
             if f.key in PERIOD_FIGURES)
 
+    def in_tree(self, table, area_column, aggregate, where):
+        """The query of aggregate over table's rows (or a join's) whose
+        area (area_column) is in the report's area and which pass where"""
+        area = Pool().get('civic.area').__table__()
+        return table.join(area, condition=area_column == area.id).select(
+            aggregate, where=in_tree(area, self.path) & where)
+
     def tables(self, *names):
         pool = Pool()
         return [pool.get(n).__table__() for n in names]
@@ -137,17 +136,15 @@ class Figures:
         self.read_visits()
 
     def read_visits(self):
-        visit, household, area = self.tables(
-            'civic.visit', 'civic.household', 'civic.area')
-        join = visit.join(household,
-            condition=visit.household == household.id).join(area,
-            condition=household.area == area.id)
-        where = (in_tree(area, self.path) & (visit.date >= self.start)
-            & (visit.date < self.end))
-        self.add('grids', 'visits', join.select(Count(visit.id),
-                where=where))
-        self.add('grids', 'households_visited', join.select(
-                Count(visit.household, distinct=True), where=where))
+        visit, household = self.tables('civic.visit', 'civic.household')
+        visits = visit.join(household,
+            condition=visit.household == household.id)
+        period = (visit.date >= self.start) & (visit.date < self.end)
+        self.add('grids', 'visits', self.in_tree(
+                visits, household.area, Count(visit.id), period))
+        self.add('grids', 'households_visited', self.in_tree(
+                visits, household.area,
+                Count(visit.household, distinct=True), period))
 
     def read_forces(self):
         appointment, role, area = self.tables(
@@ -169,181 +166,156 @@ class Figures:
                     where=serving & (role.category == category)))
         if installed('civic.party.member_report'):
             report, = self.tables('civic.party.member_report')
-            self.add('forces', 'reported_members', report.join(area,
-                    condition=report.community == area.id).select(
+            self.add('forces', 'reported_members', self.in_tree(
+                    report, report.community,
                     Count(report.member, distinct=True),
-                    where=in_tree(area, self.path)
-                    & (report.date < self.end)))
+                    report.date < self.end))
         if installed('civic.volunteer'):
             volunteer, = self.tables('civic.volunteer')
-            self.add('forces', 'volunteers', volunteer.join(area,
-                    condition=volunteer.area == area.id).select(
-                    Count(volunteer.id), where=in_tree(area, self.path)
-                    & (volunteer.registration_date < self.end)
+            self.add('forces', 'volunteers', self.in_tree(
+                    volunteer, volunteer.area, Count(volunteer.id),
+                    (volunteer.registration_date < self.end)
                     & (volunteer.active == Literal(True))))
 
     def read_party(self):
-        organisation, member, meeting, area = self.tables(
+        organisation, member, meeting = self.tables(
             'civic.party.organisation', 'civic.party.member',
-            'civic.party.meeting', 'civic.area')
-        join = organisation.join(area,
-            condition=organisation.area == area.id)
-        active = in_tree(area, self.path) & (
-            organisation.active == Literal(True))
-        self.add('party', 'organisations', join.select(
-                Count(organisation.id), where=active))
-        self.add('party', 'grid_branches', join.select(
-                Count(organisation.id), where=active
-                & (organisation.kind.in_(['grid_branch', 'grid_group']))))
-        self.add('party', 'members', member.join(organisation,
-                condition=member.organisation == organisation.id).join(area,
-                condition=organisation.area == area.id).select(
-                Count(member.id), where=in_tree(area, self.path)
-                & (member.active == Literal(True))))
-        self.add('party', 'meetings', meeting.join(area,
-                condition=meeting.area == area.id).select(
-                Count(meeting.id), where=in_tree(area, self.path)
-                & (meeting.state == 'held') & (meeting.date >= self.start)
+            'civic.party.meeting')
+        active = organisation.active == Literal(True)
+        self.add('party', 'organisations', self.in_tree(
+                organisation, organisation.area, Count(organisation.id),
+                active))
+        self.add('party', 'grid_branches', self.in_tree(
+                organisation, organisation.area, Count(organisation.id),
+                active & organisation.kind.in_(['grid_branch', 'grid_group'])))
+        self.add('party', 'members', self.in_tree(member.join(organisation,
+                    condition=member.organisation == organisation.id),
+                organisation.area, Count(member.id),
+                member.active == Literal(True)))
+        self.add('party', 'meetings', self.in_tree(
+                meeting, meeting.area, Count(meeting.id),
+                (meeting.state == 'held') & (meeting.date >= self.start)
                 & (meeting.date < self.end)))
 
     def read_services(self):
-        wish, activity, record, area = self.tables(
+        wish, activity, record = self.tables(
             'civic.volunteer.wish', 'civic.volunteer.activity',
-            'civic.volunteer.record', 'civic.area')
-        wishes = wish.join(area, condition=wish.area == area.id)
-        self.add('services', 'wishes_posted', wishes.select(
-                Count(wish.id), where=in_tree(area, self.path)
-                & (wish.published_on >= self.start)
+            'civic.volunteer.record')
+        self.add('services', 'wishes_posted', self.in_tree(
+                wish, wish.area, Count(wish.id),
+                (wish.published_on >= self.start)
                 & (wish.published_on < self.end)))
-        self.add('services', 'wishes_fulfilled', wishes.select(
-                Count(wish.id), where=in_tree(area, self.path)
-                & (wish.fulfilled_on >= self.start)
+        self.add('services', 'wishes_fulfilled', self.in_tree(
+                wish, wish.area, Count(wish.id),
+                (wish.fulfilled_on >= self.start)
                 & (wish.fulfilled_on < self.end)))
-        self.add('services', 'activities', activity.join(area,
-                condition=activity.area == area.id).select(
-                Count(activity.id), where=in_tree(area, self.path)
-                & (activity.state == 'done')
+        self.add('services', 'activities', self.in_tree(
+                activity, activity.area, Count(activity.id),
+                (activity.state == 'done')
                 & (activity.start >= moment(self.start))
                 & (activity.start < moment(self.end))))
-        self.add('services', 'volunteer_hours', record.join(area,
-                condition=record.area == area.id).select(
-                Coalesce(Sum(record.hours), 0),
-                where=in_tree(area, self.path)
-                & (record.date >= self.start) & (record.date < self.end)))
+        self.add('services', 'volunteer_hours', self.in_tree(
+                record, record.area, Coalesce(Sum(record.hours), 0),
+                (record.date >= self.start) & (record.date < self.end)))
 
     def read_property(self):
-        company, management, compound, log, event, area = self.tables(
+        company, management, compound, log, event = self.tables(
             'civic.property.company', 'civic.property.management',
-            'civic.compound', 'civic.property.log', 'civic.event',
-            'civic.area')
-        companies = company.join(area, condition=company.area == area.id)
-        active = in_tree(area, self.path) & (company.active == Literal(True))
-        self.add('property', 'companies', companies.select(
-                Count(company.id), where=active))
-        self.add('property', 'companies_with_branch', companies.select(
-                Count(company.id), where=active & (
+            'civic.compound', 'civic.property.log', 'civic.event')
+        active = company.active == Literal(True)
+        self.add('property', 'companies', self.in_tree(
+                company, company.area, Count(company.id), active))
+        self.add('property', 'companies_with_branch', self.in_tree(
+                company, company.area, Count(company.id), active & (
                     (company.party_organisation != Null)
                     | (company.covering_organisation != Null))))
         last = self.end - dt.timedelta(days=1)
-        self.add('property', 'compounds_managed', management.join(compound,
-                condition=management.compound == compound.id).join(area,
-                condition=compound.area == area.id).select(
-                Count(management.compound, distinct=True),
-                where=in_tree(area, self.path)
-                & (management.start_date <= last)
+        self.add('property', 'compounds_managed', self.in_tree(
+                management.join(compound,
+                    condition=management.compound == compound.id),
+                compound.area, Count(management.compound, distinct=True),
+                (management.start_date <= last)
                 & ((management.end_date == Null)
                     | (management.end_date >= last))))
-        self.add('property', 'property_logs', log.join(compound,
-                condition=log.compound == compound.id).join(area,
-                condition=compound.area == area.id).select(
-                Count(log.id), where=in_tree(area, self.path)
-                & (log.date >= self.start) & (log.date < self.end)))
-        self.add('property', 'property_complaints', event.join(area,
-                condition=event.area == area.id).select(
-                Count(event.id), where=in_tree(area, self.path)
-                & (event.property_company != Null)
+        self.add('property', 'property_logs', self.in_tree(
+                log.join(compound, condition=log.compound == compound.id),
+                compound.area, Count(log.id),
+                (log.date >= self.start) & (log.date < self.end)))
+        self.add('property', 'property_complaints', self.in_tree(
+                event, event.area, Count(event.id),
+                (event.property_company != Null)
                 & (event.reported_at >= moment(self.start))
                 & (event.reported_at < moment(self.end))
                 & ~event.state.in_(list(UNCOUNTED_STATES))))
 
     def read_station(self):
-        station, rider, visit, event, area = self.tables(
+        station, rider, visit, event = self.tables(
             'civic.station', 'civic.station.rider', 'civic.station.visit',
-            'civic.event', 'civic.area')
-        self.add('station', 'stations', station.join(area,
-                condition=station.area == area.id).select(
-                Count(station.id), where=in_tree(area, self.path)
-                & (station.state != 'closed')))
-        self.add('station', 'riders', rider.join(area,
-                condition=rider.grid == area.id).select(
-                Count(rider.id), where=in_tree(area, self.path)
-                & (rider.active == Literal(True))))
-        self.add('station', 'station_visits', visit.join(station,
-                condition=visit.station == station.id).join(area,
-                condition=station.area == area.id).select(
-                Count(visit.id), where=in_tree(area, self.path)
-                & (visit.visited_at >= moment(self.start))
+            'civic.event')
+        self.add('station', 'stations', self.in_tree(
+                station, station.area, Count(station.id),
+                station.state != 'closed'))
+        self.add('station', 'riders', self.in_tree(
+                rider, rider.grid, Count(rider.id),
+                rider.active == Literal(True)))
+        self.add('station', 'station_visits', self.in_tree(
+                visit.join(station, condition=visit.station == station.id),
+                station.area, Count(visit.id),
+                (visit.visited_at >= moment(self.start))
                 & (visit.visited_at < moment(self.end))))
-        self.add('station', 'rider_reports', event.join(area,
-                condition=event.area == area.id).select(
-                Count(event.id), where=in_tree(area, self.path)
-                & (event.source == 'rider')
+        self.add('station', 'rider_reports', self.in_tree(
+                event, event.area, Count(event.id),
+                (event.source == 'rider')
                 & (event.reported_at >= moment(self.start))
                 & (event.reported_at < moment(self.end))
                 & ~event.state.in_(list(UNCOUNTED_STATES))))
 
     def read_events(self):
-        event, area = self.tables('civic.event', 'civic.area')
-        join = event.join(area, condition=event.area == area.id)
-        counted = in_tree(area, self.path) & ~event.state.in_(
-            list(UNCOUNTED_STATES))
+        event, = self.tables('civic.event')
+        counted = ~event.state.in_(list(UNCOUNTED_STATES))
+
+        def count(where):
+            return self.in_tree(event, event.area, Count(event.id),
+                counted & where)
 
         def reported(start, end):
-            return (counted & (event.reported_at >= moment(start))
+            return ((event.reported_at >= moment(start))
                 & (event.reported_at < moment(end)))
-        resolved = (counted & (event.resolved_at >= moment(self.start))
+        resolved = ((event.resolved_at >= moment(self.start))
             & (event.resolved_at < moment(self.end)))
-        self.add('events', 'events', join.select(Count(event.id),
-                where=reported(self.start, self.end)))
-        self.add('events', 'events_resolved', join.select(Count(event.id),
-                where=resolved))
-        self.add('events', 'events_on_time', join.select(Count(event.id),
-                where=resolved & (event.on_time == Literal(True))))
-        self.add('events', 'complaints', join.select(Count(event.id),
-                where=reported(self.start, self.end)
-                & (event.complaint == Literal(True))))
+        complaint = event.complaint == Literal(True)
         year = relativedelta(years=1)
-        self.add('events', 'complaints_year_before', join.select(
-                Count(event.id),
-                where=reported(self.start - year, self.end - year)
-                & (event.complaint == Literal(True))))
-        self.add('events', 'satisfaction', join.select(
-                Avg(event.satisfaction), where=counted
+        self.add('events', 'events', count(reported(self.start, self.end)))
+        self.add('events', 'events_resolved', count(resolved))
+        self.add('events', 'events_on_time', count(
+                resolved & (event.on_time == Literal(True))))
+        self.add('events', 'complaints', count(
+                reported(self.start, self.end) & complaint))
+        self.add('events', 'complaints_year_before', count(
+                reported(self.start - year, self.end - year) & complaint))
+        self.add('events', 'satisfaction', self.in_tree(
+                event, event.area, Avg(event.satisfaction), counted
                 & (event.feedback_at >= moment(self.start))
                 & (event.feedback_at < moment(self.end))
                 & (event.satisfaction != Null)))
 
     def read_points(self):
-        line, redemption, merchant, area = self.tables(
+        line, redemption, merchant = self.tables(
             'civic.points.line', 'civic.points.redemption',
-            'civic.points.merchant', 'civic.area')
-        self.add('points', 'points_earned', line.join(area,
-                condition=line.area == area.id).select(
-                Coalesce(Sum(line.points), 0),
-                where=in_tree(area, self.path) & (line.state == 'posted')
-                & (line.points > 0) & (line.reversal_of == Null)
+            'civic.points.merchant')
+        self.add('points', 'points_earned', self.in_tree(
+                line, line.area, Coalesce(Sum(line.points), 0),
+                (line.state == 'posted') & (line.points > 0)
+                & (line.reversal_of == Null)
                 & (line.date >= self.start) & (line.date < self.end)))
-        redeemed = redemption.join(area,
-            condition=redemption.area == area.id)
-        where = (in_tree(area, self.path)
-            & (redemption.state == 'redeemed')
+        redeemed = ((redemption.state == 'redeemed')
             & (redemption.redeemed_at >= moment(self.start))
             & (redemption.redeemed_at < moment(self.end)))
-        self.add('points', 'points_redeemed', redeemed.select(
-                Coalesce(Sum(redemption.points), 0), where=where))
-        self.add('points', 'vouchers_redeemed', redeemed.select(
-                Count(redemption.id), where=where))
-        self.add('points', 'merchants', merchant.join(area,
-                condition=merchant.area == area.id).select(
-                Count(merchant.id), where=in_tree(area, self.path)
-                & (merchant.active == Literal(True))))
+        self.add('points', 'points_redeemed', self.in_tree(
+                redemption, redemption.area,
+                Coalesce(Sum(redemption.points), 0), redeemed))
+        self.add('points', 'vouchers_redeemed', self.in_tree(
+                redemption, redemption.area, Count(redemption.id), redeemed))
+        self.add('points', 'merchants', self.in_tree(
+                merchant, merchant.area, Count(merchant.id),
+                merchant.active == Literal(True)))

@@ -36,11 +36,7 @@ class Measure:
 
     @classmethod
     def available(cls):
-        try:
-            Pool().get(cls.model)
-        except KeyError:
-            return False
-        return True
+        return installed(cls.model)
 
     def results(self, subjects, root_path, start, end):
         "{subject index: Result} of the subjects"
@@ -89,6 +85,25 @@ def execute(query):
     return cursor.fetchall()
 
 
+def installed(model):
+    "Whether the module of model is activated"
+    try:
+        Pool().get(model)
+    except KeyError:
+        return False
+    return True
+
+
+def rows_in_tree(table, id_column, area_column, root_path, where,
+        *columns):
+    """(id, area path, *columns) of the rows of table (or a join) whose area
+    (area_column) is under root_path and which pass where"""
+    area = Pool().get('civic.area').__table__()
+    return execute(table.join(area, condition=area_column == area.id
+            ).select(id_column, area.path, *columns,
+            where=in_tree(area, root_path) & where))
+
+
 class Visits(AreaCount):
     code = 'visits'
     model = evidence = 'civic.visit'
@@ -97,13 +112,10 @@ class Visits(AreaCount):
         pool = Pool()
         visit = pool.get('civic.visit').__table__()
         household = pool.get('civic.household').__table__()
-        area = pool.get('civic.area').__table__()
-        return execute(visit.join(household,
-                condition=visit.household == household.id
-                ).join(area, condition=household.area == area.id
-                ).select(visit.id, area.path, visit.household,
-                where=in_tree(area, root_path)
-                & (visit.date >= start) & (visit.date < end)))
+        return rows_in_tree(visit.join(household,
+                condition=visit.household == household.id),
+            visit.id, household.area, root_path,
+            (visit.date >= start) & (visit.date < end), visit.household)
 
 
 class Coverage(Visits):
@@ -113,12 +125,9 @@ class Coverage(Visits):
     def results(self, subjects, root_path, start, end):
         pool = Pool()
         household = pool.get('civic.household').__table__()
-        area = pool.get('civic.area').__table__()
-        homes = group_by_subject(execute(household.join(area,
-                    condition=household.area == area.id
-                    ).select(household.id, area.path,
-                    where=in_tree(area, root_path)
-                    & (household.active == Literal(True)))), subjects)
+        homes = group_by_subject(rows_in_tree(household, household.id,
+                household.area, root_path,
+                household.active == Literal(True)), subjects)
         visits = group_by_subject(
             self.rows(root_path, start, end), subjects)
         results = {}
@@ -140,13 +149,10 @@ class EventsReported(AreaCount):
     def rows(self, root_path, start, end):
         pool = Pool()
         event = pool.get('civic.event').__table__()
-        area = pool.get('civic.area').__table__()
-        return execute(event.join(area, condition=event.area == area.id
-                ).select(event.id, area.path,
-                where=in_tree(area, root_path)
-                & (event.reported_at >= moment(start))
-                & (event.reported_at < moment(end))
-                & ~event.state.in_(list(UNCOUNTED_STATES))))
+        return rows_in_tree(event, event.id, event.area, root_path,
+            (event.reported_at >= moment(start))
+            & (event.reported_at < moment(end))
+            & ~event.state.in_(list(UNCOUNTED_STATES)))
 
 
 class OnTime(AreaCount):
@@ -157,13 +163,10 @@ class OnTime(AreaCount):
     def rows(self, root_path, start, end):
         pool = Pool()
         event = pool.get('civic.event').__table__()
-        area = pool.get('civic.area').__table__()
-        return execute(event.join(area, condition=event.area == area.id
-                ).select(event.id, area.path, event.on_time,
-                where=in_tree(area, root_path)
-                & (event.resolved_at >= moment(start))
-                & (event.resolved_at < moment(end))
-                & ~event.state.in_(list(UNCOUNTED_STATES))))
+        return rows_in_tree(event, event.id, event.area, root_path,
+            (event.resolved_at >= moment(start))
+            & (event.resolved_at < moment(end))
+            & ~event.state.in_(list(UNCOUNTED_STATES)), event.on_time)
 
     def result(self, rows):
         value = None
@@ -182,13 +185,10 @@ class Satisfaction(AreaCount):
     def rows(self, root_path, start, end):
         pool = Pool()
         event = pool.get('civic.event').__table__()
-        area = pool.get('civic.area').__table__()
-        return execute(event.join(area, condition=event.area == area.id
-                ).select(event.id, area.path, event.satisfaction,
-                where=in_tree(area, root_path)
-                & (event.feedback_at >= moment(start))
-                & (event.feedback_at < moment(end))
-                & (event.satisfaction != Null)))
+        return rows_in_tree(event, event.id, event.area, root_path,
+            (event.feedback_at >= moment(start))
+            & (event.feedback_at < moment(end))
+            & (event.satisfaction != Null), event.satisfaction)
 
     def result(self, rows):
         value = None
@@ -207,12 +207,10 @@ class PointsEarned(Measure):
     def results(self, subjects, root_path, start, end):
         pool = Pool()
         line = pool.get('civic.points.line').__table__()
-        area = pool.get('civic.area').__table__()
-        rows = execute(line.join(area, condition=line.area == area.id
-                ).select(line.id, area.path, line.party, line.points,
-                where=in_tree(area, root_path)
-                & (line.state == 'posted') & (line.points > 0)
-                & (line.date >= start) & (line.date < end)))
+        rows = rows_in_tree(line, line.id, line.area, root_path,
+            (line.state == 'posted') & (line.points > 0)
+            & (line.date >= start) & (line.date < end),
+            line.party, line.points)
         by_area = group_by_subject(rows, subjects)
         by_party = defaultdict(list)
         for row in rows:
@@ -233,11 +231,8 @@ class WishesFulfilled(AreaCount):
     def rows(self, root_path, start, end):
         pool = Pool()
         wish = pool.get('civic.volunteer.wish').__table__()
-        area = pool.get('civic.area').__table__()
-        return execute(wish.join(area, condition=wish.area == area.id
-                ).select(wish.id, area.path,
-                where=in_tree(area, root_path)
-                & (wish.fulfilled_on >= start) & (wish.fulfilled_on < end)))
+        return rows_in_tree(wish, wish.id, wish.area, root_path,
+            (wish.fulfilled_on >= start) & (wish.fulfilled_on < end))
 
 
 class VolunteerHours(AreaCount):
@@ -247,11 +242,8 @@ class VolunteerHours(AreaCount):
     def rows(self, root_path, start, end):
         pool = Pool()
         record = pool.get('civic.volunteer.record').__table__()
-        area = pool.get('civic.area').__table__()
-        return execute(record.join(area, condition=record.area == area.id
-                ).select(record.id, area.path, record.hours,
-                where=in_tree(area, root_path)
-                & (record.date >= start) & (record.date < end)))
+        return rows_in_tree(record, record.id, record.area, root_path,
+            (record.date >= start) & (record.date < end), record.hours)
 
     def result(self, rows):
         return Result(Decimal(str(sum(r[2] or 0 for r in rows))),
@@ -268,11 +260,9 @@ class MeetingsAttended(Measure):
         pool = Pool()
         meeting = pool.get('civic.party.meeting').__table__()
         attendee = pool.get('civic.party.meeting.attendee').__table__()
-        area = pool.get('civic.area').__table__()
-        held = execute(meeting.join(area, condition=meeting.area == area.id
-                ).select(meeting.id, area.path,
-                where=in_tree(area, root_path) & (meeting.state == 'held')
-                & (meeting.date >= start) & (meeting.date < end)))
+        held = rows_in_tree(meeting, meeting.id, meeting.area, root_path,
+            (meeting.state == 'held')
+            & (meeting.date >= start) & (meeting.date < end))
         by_area = group_by_subject(held, subjects)
         by_party = defaultdict(set)
         for meeting_id, party in execute(attendee.join(meeting,
