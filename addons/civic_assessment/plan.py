@@ -264,4 +264,5 @@ class Indicator(
         "The score out of 100 of value (None: nothing to judge, full score)"
         if value is None:
             return Decimal(100)
-        return (min(value / self.target, 1) * 100).quantize(Decimal('0.01'))
+        share = min(Decimal(value) / self.target, Decimal(1))
+        return (share * 100).quantize(Decimal('0.01'))
