@@ -67,6 +67,8 @@ PUBLIC_READ = {
     }
 # Campaigns of the areas above the user's are the user's work too
 READ_ANCESTORS = {'civic.visit.campaign', 'civic.property.evaluation',
+    # the district's assessment runs (their sheets are read in the scope)
+    'civic.assessment.run',
     # the volunteers and emergencies of the community or street above
     'civic.volunteer', 'civic.volunteer.emergency'}
 # The records a merchant owns: path to civic.points.merchant

@@ -313,8 +313,10 @@ class ScopeMixin:
         # a new record like the original, where the user may create
         if checks_references():
             ids = [r.id for r in records]
-            check_scope(cls, ids)
+            # the right to create first: refused, a record read above the
+            # user's areas and a missing one are refused alike
             check_scope(cls, ids, mode='create')
+            check_scope(cls, ids)
         return super().copy(records, default=default)
 
 
