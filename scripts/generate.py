@@ -152,6 +152,8 @@ class Generator:
             steps.append('volunteer')
         if self.wants_station():
             steps.append('station')
+        if self.wants_assessment():
+            steps.append('assessment')
         for step in steps:
             step_started = time.perf_counter()
             if step == 'residents' and jobs > 1:
@@ -258,6 +260,23 @@ class Generator:
         from station_demo import StationDemo
         summary = StationDemo(self.random, self.commit, self.size_name).run()
         log('  station: ' + ', '.join(
+                f'{count:,} {what}' for what, count in summary.items()))
+
+    def wants_assessment(self):
+        """Assessment runs, when civic_assessment is active and has none yet
+        (at the demo size: the benchmark times the seed's own)"""
+        from trytond.pool import Pool
+        try:
+            Run = Pool().get('civic.assessment.run')
+        except KeyError:
+            return False
+        return self.size_name == 'demo' and not Run.search([], limit=1)
+
+    def make_assessment(self):
+        from assessment_demo import AssessmentDemo
+        summary = AssessmentDemo(self.random, self.commit,
+            self.size_name).run()
+        log('  assessment: ' + ', '.join(
                 f'{count:,} {what}' for what, count in summary.items()))
 
     def make_events(self):

@@ -90,7 +90,7 @@ def paragraphs(figures):
     g = figures.get
     texts = {}
     for section in figures.sections:
-        values = dict(f, area=figures.area.rec_name)
+        values = dict(f, area=figures.area.name)
         if section == 'events':
             values.update(
                 on_time_rate=percent(g('events_on_time'),
@@ -152,7 +152,7 @@ class WorkReport(Report):
         figures = read_figures(
             data['area'], data['start_date'], data['end_date'])
         context['title'] = gettext('civic_assessment.msg_report_title',
-            area=figures.area.rec_name, start=data['start_date'],
+            area=figures.area.name, start=data['start_date'],
             end=data['end_date'])
         context['sections'] = paragraphs(figures)
         context['appendix_title'] = gettext(

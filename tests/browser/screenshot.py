@@ -105,6 +105,9 @@ VOLUNTEER_BOARD_PAGE = '报到看板'
 VOLUNTEER_LOGIN = 'volunteer'
 
 # civic_station's menus
+MENU_ASSESSMENT = '考核评估'
+MENU_ASSESSMENT_RED_FLAGS = '红旗'
+MENU_ASSESSMENT_SHEETS = '评估表'
 MENU_STATION = '暖“新”驿站'
 MENU_STATION_LIST = '驿站'
 
@@ -153,6 +156,8 @@ SCREENS = [
     'property_deductions', 'property_evaluation',
     'volunteer_activity', 'volunteer_emergency', 'volunteer_certificate',
     'volunteer_hours_graph', 'station_form', 'station_map',
+    'assessment_red_flags', 'assessment_sheet', 'assessment_report',
+    'assessment_report_appendix',
     'first'] + [f'first_{login}' for login, _ in FIRST_LOGINS]
 
 
@@ -979,6 +984,68 @@ def volunteer_certificate(client):
     return path
 
 
+def assessment_red_flags(client):
+    "the street's red flags of the confirmed quarterly assessment"
+    return party_list(client, 'assessment_red_flags', MENU_ASSESSMENT,
+        MENU_ASSESSMENT_RED_FLAGS)
+
+
+def assessment_sheet(client):
+    """a red flag's sheet: each indicator's value, score, the officer's
+    score and reason, the records counted"""
+    client.open_menu(MENU_ASSESSMENT, MENU_ASSESSMENT_SHEETS)
+    client.wait_rows()
+    first_record_form(client, 'civic.assessment.sheet',
+        [['red_flag', '=', True]])
+    client.wait(lambda: client.visible(
+            '.form .treeview tbody tr', client.active_tab()),
+        'the indicators')
+    client.idle()
+    return party_shot(client, 'assessment_sheet', pause=2)
+
+
+def assessment_report(client):
+    """the one-click work report of the demo district for the last 12
+    months, as the civic administrator prints it: the PDF, its first page
+    and the first page of its appendix rendered to PNG"""
+    import datetime as dt
+
+    import pypdfium2
+
+    from tests.rpc import Session
+    session = Session(client.url, client.database, 'civic_admin', PASSWORD)
+    county, = session.model('civic.area', 'search', [['parent', '=', None]],
+        0, 1, None)
+    today = dt.date.today()
+    extension, content, *_ = session.call(
+        'report.civic.assessment.work_report_pdf.execute', [], {
+            'area': county,
+            'start_date': (today - dt.timedelta(days=364)).isoformat(),
+            'end_date': today.isoformat()}, {})
+    if extension != 'pdf':
+        raise RuntimeError(f'the work report is {extension}, not a PDF')
+    pdf = base64.b64decode(content['base64'])
+    with open(os.path.join(client.out_dir, 'assessment_report.pdf'),
+            'wb') as file:
+        file.write(pdf)
+    document = pypdfium2.PdfDocument(pdf)
+    paths = []
+    for name, page in [('assessment_report', 0),
+            ('assessment_report_appendix', appendix_page(document))]:
+        path = os.path.join(client.out_dir, f'{name}.png')
+        document[page].render(scale=1.5).to_pil().save(path)
+        paths.append(path)
+    return paths[0]
+
+
+def appendix_page(document):
+    "The index of the page where the work report's appendix starts"
+    for index in range(len(document)):
+        if '附录' in document[index].get_textpage().get_text_range():
+            return index
+    raise RuntimeError('the work report has no appendix')
+
+
 def station_form(client):
     "a station of the community: its hours, facilities and managers"
     client.open_menu(MENU_STATION, MENU_STATION_LIST)
@@ -1061,6 +1128,11 @@ SESSIONS = [
             ('property_owners', property_owners, ['property_owners']),
             ('property_evaluation', property_evaluation,
                 ['property_evaluation']),
+            ('assessment_red_flags', assessment_red_flags,
+                ['assessment_red_flags']),
+            ('assessment_sheet', assessment_sheet, ['assessment_sheet']),
+            ('assessment_report', assessment_report,
+                ['assessment_report', 'assessment_report_appendix']),
             ]),
     ('property', [
             ('property_log_form', property_log_form,
