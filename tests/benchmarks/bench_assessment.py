@@ -38,8 +38,10 @@ def report(label, seconds, target=None):
 def active(database_name):
     from trytond.pool import Pool
     from trytond.transaction import Transaction
+    pool = Pool(database_name)
+    pool.init()
     with Transaction().start(database_name, 0, readonly=True):
-        Module = Pool(database_name).get('ir.module')
+        Module = pool.get('ir.module')
         return bool(Module.search([('name', '=', 'civic_assessment'),
                     ('state', '=', 'activated')]))
 
@@ -87,8 +89,9 @@ def measure(args):
             evidence = sum(l.evidence_count or 0 for s in run.sheets
                 for l in s.lines)
             Run.delete([run])
+        name = county.name
         tx.rollback()
-    print(f'grid-worker assessment of {county.name}, {year} {quarter}: '
+    print(f'grid-worker assessment of {name}, {year} {quarter}: '
         f'{sheets} sheets, {lines} indicator lines, {evidence} evidence '
         'records', flush=True)
     report(f'  compute, median of {args.runs}', statistics.median(times),

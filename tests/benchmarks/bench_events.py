@@ -147,7 +147,7 @@ class EventRows:
             'complaint': source in {'hotline', 'property'},
             'reporter_name': None if source == 'hotline' and r.random() < .2
             else self.name(),
-            'reporter_phone': None,
+            'reporter_phone_full': None,
             'anonymous': False,
             'category': category,
             'description': r.choice(templates).format(place=f'{number}号楼'),
@@ -267,7 +267,7 @@ class EventRows:
 
 
 COLUMNS = ['number', 'reported_at', 'source', 'complaint', 'reporter_name',
-    'reporter_phone', 'anonymous', 'category', 'description', 'area',
+    'reporter_phone_full', 'anonymous', 'category', 'description', 'area',
     'community', 'street', 'county', 'address', 'latitude', 'longitude',
     'priority', 'state', 'level', 'handling_area', 'level_started',
     'accept_deadline', 'resolve_deadline', 'accepted_at', 'accepted_by',
